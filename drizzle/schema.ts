@@ -1,0 +1,241 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { CompiledJourney, JourneyGraphInput, JsonValue, RunState, Step, Timer } from '../workflows/index.js';
+
+/**
+ * Rapport's storage. Times are epoch milliseconds (`bigint`, mode number) like everywhere in the
+ * pure core. Every hot table carries `workspace_id` and `customer_id` in its key or first index so
+ * it can later be partitioned by customer.
+ */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    scope: text('scope', { enum: ['admin', 'write', 'read'] }).notNull(),
+    /** SHA-256 of the key; the key itself is shown once and never stored. */
+    hash: text('hash').notNull(),
+    /** First characters, to recognise a key in lists. */
+    prefix: text('prefix').notNull(),
+    name: text('name').notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.hash)],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    traits: jsonb('traits').$type<Record<string, JsonValue>>().notNull().default({}),
+    stage: text('stage'),
+    cluster: text('cluster', { enum: ['star', 'question_mark', 'cash_cow', 'dog'] }),
+    timezone: text('timezone'),
+    consent: jsonb('consent').$type<Record<string, boolean>>().notNull().default({}),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/** Audit of lifecycle stage changes: when, from what, and why. */
+export const stageChanges = pgTable(
+  'stage_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    fromStage: text('from_stage'),
+    toStage: text('to_stage').notNull(),
+    cause: text('cause').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('stage_changes_customer').on(t.workspaceId, t.customerId, t.at)],
+);
+
+/** Append-only inbound events, in arrival order per customer (`seq`). */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    messageId: text('message_id').notNull(),
+    /** identify | track | stage | enrol | webhook | segment_entered | segment_left | date_reached */
+    type: text('type').notNull(),
+    name: text('name'),
+    /** The call as accepted (properties, traits, context, …). */
+    payload: jsonb('payload').$type<Record<string, JsonValue>>().notNull(),
+    /** The event's own time (Segment `timestamp`, else receipt). */
+    at: ms('at').notNull(),
+    receivedAt: ms('received_at').notNull(),
+    processedAt: ms('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('events_message_id').on(t.workspaceId, t.messageId),
+    index('events_customer').on(t.workspaceId, t.customerId, t.seq),
+    index('events_pending').on(t.seq).where(sql`processed_at is null`),
+  ],
+);
+
+export const journeys = pgTable(
+  'journeys',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['draft', 'live', 'paused', 'archived'] }).notNull(),
+    draft: jsonb('draft').$type<JourneyGraphInput>().notNull(),
+    liveVersion: integer('live_version'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/** Immutable published versions. */
+export const journeyVersions = pgTable(
+  'journey_versions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    version: integer('version').notNull(),
+    graph: jsonb('graph').$type<JourneyGraphInput>().notNull(),
+    compiled: jsonb('compiled').$type<CompiledJourney>().notNull(),
+    compilerVersion: text('compiler_version').notNull(),
+    note: text('note').notNull(),
+    publishedAt: ms('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.journeyId, t.version] })],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    version: integer('version').notNull(),
+    status: text('status', { enum: ['active', 'done'] }).notNull(),
+    outcome: text('outcome', { enum: ['converted', 'exited'] }),
+    reason: text('reason'),
+    currentNode: text('current_node').notNull(),
+    /** The stepper's RunState (snapshot, pending timers, seq) as plain JSON. */
+    state: jsonb('state').$type<RunState>().notNull(),
+    enteredAt: ms('entered_at').notNull(),
+    endedAt: ms('ended_at'),
+  },
+  (t) => [
+    index('runs_customer').on(t.workspaceId, t.customerId, t.status),
+    index('runs_journey').on(t.workspaceId, t.journeyId, t.status),
+  ],
+);
+
+/** Append-only trace: one row per step, the simulator's `Step` verbatim. */
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    runId: text('run_id').notNull(),
+    seq: integer('seq').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    at: ms('at').notNull(),
+    stateBefore: text('state_before'),
+    stateAfter: text('state_after').notNull(),
+    step: jsonb('step').$type<Step>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] }), index('run_steps_customer').on(t.workspaceId, t.customerId, t.at)],
+);
+
+export const timers = pgTable(
+  'timers',
+  {
+    runId: text('run_id').notNull(),
+    timerId: text('timer_id').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    dueAt: ms('due_at').notNull(),
+    event: jsonb('event').$type<Timer['event']>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.timerId] }), index('timers_due').on(t.dueAt)],
+);
+
+/** The outbox: one row per effect, performed by the dispatcher. */
+export const effects = pgTable(
+  'effects',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    runId: text('run_id').notNull(),
+    stepSeq: integer('step_seq').notNull(),
+    actionIndex: integer('action_index').notNull(),
+    nodeId: text('node_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    channel: text('channel').notNull(),
+    payload: jsonb('payload').$type<Record<string, JsonValue>>().notNull(),
+    cost: real('cost'),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    result: jsonb('result').$type<Record<string, JsonValue>>(),
+    createdAt: ms('created_at').notNull(),
+    sentAt: ms('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('effects_idempotency').on(t.idempotencyKey),
+    index('effects_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('effects_run').on(t.runId),
+  ],
+);
+
+/** Tasks created by journeys for people or teams. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    runId: text('run_id').notNull(),
+    assigneeType: text('assignee_type').notNull(),
+    assigneeId: text('assignee_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    script: jsonb('script').$type<string[]>().notNull(),
+    dueAt: ms('due_at').notNull(),
+    done: boolean('done').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('tasks_assignee').on(t.workspaceId, t.assigneeType, t.assigneeId)],
+);
+
+/** The development mailbox: messages "sent" when no provider is configured (email, SMS, chat). */
+export const mailbox = pgTable(
+  'mailbox',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient'),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    sentAt: ms('sent_at').notNull(),
+  },
+  (t) => [uniqueIndex('mailbox_idempotency').on(t.idempotencyKey)],
+);
+

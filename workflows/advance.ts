@@ -1,0 +1,183 @@
+import type { CustomerProfile, JsonValue } from './domain.js';
+import { customerChangeEvents } from './customer-update.js';
+import { entryAllowed, matchTrigger, type PriorRun } from './entry.js';
+import { eventView, type EventView, type JourneyEvent } from './events.js';
+import type { BoundJourney } from './implementations.js';
+import { startRun, stepRun, type EffectRecord, type RunState, type Step, type StepResult, type Timer } from './stepper.js';
+
+/**
+ * Advances one customer across all their journeys for a batch of work (events in arrival order,
+ * due timers), at one clock value. Pure: the runtime loads the inputs, calls this, and writes the
+ * outputs in one transaction; the simulator calls it once per tick of its virtual clock. Customer
+ * changes made by steps become `trait_changed` / `stage_changed` events delivered in the same call.
+ */
+
+export interface JourneyRun {
+  run: RunState;
+  version: number;
+}
+
+/** A published version that takes new entries (status live). */
+export interface EntryPoint {
+  journeyId: string;
+  version: number;
+}
+
+export type Work =
+  | { kind: 'event'; event: JourneyEvent }
+  | { kind: 'identify'; traits: Record<string, JsonValue>; timezone?: string | null; at: number }
+  | { kind: 'timer'; runId: string; timer: Timer };
+
+export interface AdvanceInput {
+  customer: CustomerProfile;
+  /** The customer's active runs. */
+  runs: readonly JourneyRun[];
+  /** Bound machines by `${journeyId}@${version}`, for every version in `runs` and `entryPoints`. */
+  machines: ReadonlyMap<string, BoundJourney>;
+  entryPoints: readonly EntryPoint[];
+  /** Ended runs per journey id (at least the latest one) for entry policies; active runs come from `runs`. */
+  priorRuns: ReadonlyMap<string, readonly PriorRun[]>;
+  work: readonly Work[];
+  now: number;
+  /** The customer's named events before this batch, oldest first. */
+  history: readonly EventView[];
+  /** Makes ids for new runs (the runtime passes UUIDs; the simulator a counter). */
+  newRunId: (journeyId: string) => string;
+  /** Stop after this many steps (the rest of the work stays undone and is reported). */
+  maxSteps?: number;
+}
+
+export interface StageChange {
+  from: string | null;
+  to: string;
+  cause: string;
+  at: number;
+}
+
+export interface AdvanceOutput {
+  customer: CustomerProfile;
+  /** Runs touched in this call, by id, in their new state. */
+  runs: Map<string, JourneyRun & { started: boolean }>;
+  steps: (Step & { journeyId: string; version: number })[];
+  effects: (EffectRecord & { runId: string; seq: number })[];
+  timersSet: { runId: string; timer: Timer }[];
+  timersCancelled: { runId: string; timerId: string }[];
+  stageChanges: StageChange[];
+  /** Journey events this batch produced (including derived trait/stage changes), in order. */
+  delivered: JourneyEvent[];
+  rejectedEntries: { journeyId: string; triggerNodeId: string; reason: string }[];
+  /** Work items not done because `maxSteps` was reached. */
+  undone: number;
+}
+
+export const machineKey = (journeyId: string, version: number): string => `${journeyId}@${version}`;
+
+export const advance = (input: AdvanceInput): AdvanceOutput => {
+  const { now, machines } = input;
+  const maxSteps = input.maxSteps ?? 10_000;
+  let customer = input.customer;
+  const history = [...input.history];
+  const runs = new Map<string, JourneyRun & { started: boolean }>();
+  for (const r of input.runs) runs.set(r.run.runId, { ...r, started: false });
+  const out: AdvanceOutput = {
+    customer, runs, steps: [], effects: [], timersSet: [], timersCancelled: [], stageChanges: [], delivered: [], rejectedEntries: [], undone: 0,
+  };
+
+  const machineOf = (journeyId: string, version: number): BoundJourney => {
+    const bound = machines.get(machineKey(journeyId, version));
+    if (!bound) throw new Error(`journey ${journeyId} version ${version} is not loaded`);
+    return bound;
+  };
+  const options = () => ({ customer, now, history });
+  const pending: JourneyEvent[] = [];
+
+  const changeCustomer = (next: CustomerProfile, cause: string): void => {
+    const before = customer;
+    customer = next;
+    if (before.stage !== next.stage && next.stage !== null) out.stageChanges.push({ from: before.stage, to: next.stage, cause, at: now });
+    pending.push(...customerChangeEvents(before, next, now));
+  };
+
+  const record = (result: StepResult, journeyId: string, version: number, started: boolean): void => {
+    runs.set(result.run.runId, { run: result.run, version, started: started || (runs.get(result.run.runId)?.started ?? false) });
+    out.steps.push({ ...result.step, journeyId, version });
+    for (const effect of result.step.effects) out.effects.push({ ...effect, runId: result.run.runId, seq: result.step.seq });
+    for (const timer of result.step.timersSet) out.timersSet.push({ runId: result.run.runId, timer });
+    for (const timerId of result.step.timersCancelled) out.timersCancelled.push({ runId: result.run.runId, timerId });
+    if (result.customer !== customer) changeCustomer(result.customer, `journey ${journeyId} run ${result.run.runId} step ${result.step.seq}`);
+  };
+
+  const full = (): boolean => out.steps.length >= maxSteps;
+
+  const deliver = (event: JourneyEvent): void => {
+    out.delivered.push(event);
+    if (event.type === 'track' || event.type === 'webhook') history.push(eventView(event));
+    const active = [...runs.values()].filter((r) => r.run.status === 'active').map((r) => r.run.runId);
+    for (const runId of active) {
+      const current = runs.get(runId) as JourneyRun;
+      if (current.run.status !== 'active' || full()) continue;
+      record(stepRun(machineOf(current.run.journeyId, current.version), current.run, { type: 'event', event }, options()), current.run.journeyId, current.version, false);
+    }
+    for (const entry of input.entryPoints) {
+      if (full()) return;
+      const bound = machineOf(entry.journeyId, entry.version);
+      const match = matchTrigger(bound.compiled, event, customer, now);
+      if (!match) continue;
+      const prior = [
+        ...(input.priorRuns.get(entry.journeyId) ?? []),
+        ...[...runs.values()].filter((r) => r.run.journeyId === entry.journeyId).map((r) => ({ enteredAt: r.run.snapshot.context.enteredAt, status: r.run.status })),
+      ];
+      const decision = entryAllowed(bound.compiled.entry, prior, now);
+      if (!decision.allowed) {
+        out.rejectedEntries.push({ journeyId: entry.journeyId, triggerNodeId: match.nodeId, reason: decision.reason });
+        continue;
+      }
+      const runId = input.newRunId(entry.journeyId);
+      record(startRun(bound, { runId, triggerNodeId: match.nodeId, event }, options()), entry.journeyId, entry.version, true);
+    }
+  };
+
+  const drain = (): void => {
+    while (pending.length > 0 && !full()) deliver(pending.shift() as JourneyEvent);
+  };
+
+  input.work.forEach((work, index) => {
+    if (full()) {
+      out.undone = input.work.length - index;
+      return;
+    }
+    switch (work.kind) {
+      case 'identify': {
+        const next = {
+          ...customer,
+          traits: { ...customer.traits, ...work.traits },
+          ...(work.timezone !== undefined ? { timezone: work.timezone } : {}),
+        };
+        changeCustomer(next, 'identify');
+        break;
+      }
+      case 'event':
+        if (work.event.type === 'stage_changed' && work.event.to !== customer.stage) {
+          const before = customer.stage;
+          customer = { ...customer, stage: work.event.to };
+          out.stageChanges.push({ from: before, to: work.event.to, cause: 'api', at: now });
+        }
+        pending.push(work.event);
+        break;
+      case 'timer': {
+        const current = runs.get(work.runId);
+        if (!current || current.run.status !== 'active' || !current.run.timers.some((t) => t.id === work.timer.id)) break;
+        record(
+          stepRun(machineOf(current.run.journeyId, current.version), current.run, { type: 'timer', timerId: work.timer.id, event: work.timer.event }, options()),
+          current.run.journeyId,
+          current.version,
+          false,
+        );
+        break;
+      }
+    }
+    drain();
+  });
+  out.customer = customer;
+  return out;
+};

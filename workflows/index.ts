@@ -1,0 +1,22 @@
+/** The journey language: everything the runtime, the editor and the analyst tools use. */
+export * from './domain.js';
+export * from './duration.js';
+export * from './events.js';
+export * from './rule.js';
+export * from './rule-evaluator.js';
+export * from './settings.js';
+export * from './graph.js';
+export * from './findings.js';
+export * from './machine.js';
+export * from './nodes/kinds.js';
+export type { NodeKindDefinition, RunScope, EffectDraft, CustomerUpdate, NodeReference } from './nodes/kind.js';
+export { nodeKindRegistry, nodeKindDefinition } from './nodes/registry.js';
+export { validateJourney, type WorkspaceContext, type Validation } from './validator.js';
+export { compile, compilerVersion, type CompileResult } from './compiler.js';
+export { bindJourney, unknownReferences, type BoundJourney, type GuardEvaluation, type RunContext } from './implementations.js';
+export * from './stepper.js';
+export * from './entry.js';
+export * from './customer-update.js';
+export * from './simulator.js';
+export { templateProblems, renderTemplate, templateRoots } from './template.js';
+export { resolveTimeZone, isValidTimeZone } from './time.js';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { checkedRuleSchema, type Rule } from '../../rule.js';
+import { toJson } from '../fragments.js';
+import { defineNodeKind } from '../kind.js';
+
+const countConditions = (rule: Rule): number => (rule.kind === 'group' ? rule.rules.reduce((n, r) => n + countConditions(r), 0) : 1);
+
+export const conditionRule = defineNodeKind({
+  kind: 'condition_rule',
+  category: 'condition',
+  label: 'If / else',
+  description: 'Branches on a rule over traits, stage, cluster, tags and event properties.',
+  docs: 'Evaluates a rule group (nested AND/OR, see "Rules") against the customer as they are at this moment and the event the run last consumed. Outcomes: `yes` when the rule holds, `no` otherwise. The values the rule saw are recorded in the step.',
+  params: z.object({ rule: checkedRuleSchema }),
+  example: {
+    rule: {
+      kind: 'group',
+      combinator: 'and',
+      rules: [
+        { kind: 'condition', field: 'customer.stage', operator: 'eq', value: 'retain_develop' },
+        { kind: 'condition', field: 'customer.traits.ltv', operator: 'gt', value: 500 },
+      ],
+    },
+  },
+  outcomes: () => ['yes', 'no'],
+  summary: (p) => {
+    const n = countConditions(p.rule);
+    if (p.rule.kind === 'condition') return `If ${p.rule.field.replace(/^customer\.(traits\.)?/, '')} ${p.rule.operator} ${JSON.stringify(p.rule.value ?? '')}`;
+    return `If ${n} condition${n === 1 ? '' : 's'} (${p.rule.combinator.toUpperCase()})`;
+  },
+  compile: (p, ctx) => ({
+    always: [
+      { guard: { type: 'rapport.rule', params: toJson({ nodeId: ctx.nodeId, rule: p.rule }) }, target: ctx.target('yes') },
+      { target: ctx.target('no') },
+    ],
+  }),
+});

@@ -1,0 +1,291 @@
+import { initialTransition, transition } from 'xstate';
+import type { Channel, CustomerProfile, JsonValue } from './domain.js';
+import { applyCustomerUpdate } from './customer-update.js';
+import { eventView, type EventView, type JourneyEvent } from './events.js';
+import type { BoundJourney, GuardEvaluation, MachineEvent, RunContext } from './implementations.js';
+import type { RunOutcome } from './machine.js';
+import type { CustomerUpdate, RunScope } from './nodes/kind.js';
+import { nodeKindDefinition } from './nodes/registry.js';
+import { nodeKindSchema } from './nodes/kinds.js';
+
+/**
+ * Pure stepping of one run: (compiled journey, persisted run, customer, input, now) → the next
+ * persisted run and the step record. The simulator and the runtime both step runs only through
+ * these two functions, so what a simulation shows is what the runtime records.
+ */
+
+/** What is persisted of a run's machine: its state and run-local context (no customer, no clock). */
+export interface RunSnapshot {
+  value: string;
+  context: Omit<RunContext, 'customer' | 'now'>;
+}
+
+/** A pending delayed event (a durable timer in the runtime). */
+export interface Timer {
+  /** XState's delayed-event id, unique within the run. */
+  id: string;
+  dueAt: number;
+  event: { type: string };
+}
+
+export interface RunState {
+  runId: string;
+  journeyId: string;
+  snapshot: RunSnapshot;
+  timers: Timer[];
+  status: 'active' | 'done';
+  outcome: RunOutcome | null;
+  reason: string | null;
+  /** Number of steps taken so far. */
+  seq: number;
+}
+
+export interface EffectRecord {
+  /** Position among the step's effects; with run id and step seq it forms the idempotency key. */
+  index: number;
+  nodeId: string;
+  kind: string;
+  channel: Channel;
+  idempotencyKey: string;
+  payload: { [key: string]: JsonValue };
+  cost: number | null;
+  /** Set when the effect could not be prepared (e.g. a template failed); such effects are not sent. */
+  error: string | null;
+}
+
+export type StepInput =
+  | { type: 'start'; triggerNodeId: string; event: JourneyEvent | null }
+  | { type: 'event'; event: JourneyEvent }
+  | { type: 'timer'; timerId: string; event: { type: string } };
+
+export interface Step {
+  runId: string;
+  seq: number;
+  at: number;
+  input: StepInput;
+  stateBefore: string | null;
+  stateAfter: string;
+  /** Nodes entered during this step, in order. */
+  path: string[];
+  guards: GuardEvaluation[];
+  effects: EffectRecord[];
+  customerUpdates: { nodeId: string; update: CustomerUpdate }[];
+  timersSet: Timer[];
+  timersCancelled: string[];
+  status: 'active' | 'done';
+  outcome: RunOutcome | null;
+  reason: string | null;
+}
+
+export interface StepResult {
+  run: RunState;
+  step: Step;
+  /** The customer after this step's updates (same object when nothing changed). */
+  customer: CustomerProfile;
+}
+
+export interface StepOptions {
+  customer: CustomerProfile;
+  now: number;
+  /** The customer's named events up to `now`, oldest first (for event-history conditions). */
+  history?: readonly EventView[];
+}
+
+interface ActionLike {
+  type: string;
+  params?: unknown;
+}
+
+const dedupe = (guards: GuardEvaluation[]): GuardEvaluation[] => {
+  const seen = new Set<string>();
+  return guards.filter((g) => {
+    const key = JSON.stringify(g);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** The channel an action kind's effects use, for effects that failed before producing one. */
+const effectChannel = (kind: string): Channel => {
+  switch (kind) {
+    case 'send_sms': return 'sms';
+    case 'send_webhook': return 'webhook';
+    case 'create_task': return 'task';
+    case 'notify_team': return 'chat';
+    case 'give_incentive': return 'incentive';
+    case 'enrol_journey': return 'journey';
+    case 'record_conversion': return 'conversion';
+    default: return 'email';
+  }
+};
+
+const stateOf = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+const toMachineEvent = (input: StepInput): MachineEvent =>
+  input.type === 'timer' ? { ...input.event } : input.type === 'event' ? { ...input.event } : { type: 'xstate.init' };
+
+const finish = (
+  bound: BoundJourney,
+  input: StepInput,
+  before: { runId: string; seq: number; stateBefore: string | null; timers: Timer[]; customer: CustomerProfile },
+  next: { value: unknown; status: string; context: RunContext },
+  actions: readonly ActionLike[],
+  now: number,
+): StepResult => {
+  const { compiled } = bound;
+  const seq = before.seq + 1;
+  const context = next.context;
+  const scope: RunScope = {
+    customer: before.customer,
+    event: context.lastEvent,
+    trigger: context.trigger,
+    journey: { id: compiled.journeyId, name: compiled.journeyName },
+    run: { id: before.runId },
+    now,
+  };
+  const effects: EffectRecord[] = [];
+  const customerUpdates: Step['customerUpdates'] = [];
+  const path: string[] = [];
+  let timers = before.timers.filter((t) => !(input.type === 'timer' && t.id === input.timerId));
+  const timersSet: Timer[] = [];
+  const timersCancelled: string[] = [];
+  let customer = before.customer;
+
+  for (const action of actions) {
+    const params = (action.params ?? {}) as Record<string, unknown>;
+    switch (action.type) {
+      case 'rapport.effect': {
+        const nodeId = String(params.nodeId);
+        const kind = nodeKindSchema.parse(params.kind);
+        const index = effects.length;
+        const base = { index, nodeId, kind, idempotencyKey: `${before.runId}:${seq}:${index}` };
+        const effect = nodeKindDefinition(kind).effect;
+        try {
+          if (!effect) throw new Error(`node kind ${kind} emits no effect; the compiled journey is inconsistent with this version of Rapport`);
+          const draft = effect(params.params, { ...scope, customer });
+          effects.push({ ...base, channel: draft.channel, payload: draft.payload, cost: draft.cost ?? null, error: null });
+        } catch (error) {
+          effects.push({ ...base, channel: effectChannel(kind), payload: {}, cost: null, error: (error as Error).message });
+        }
+        break;
+      }
+      case 'rapport.entered':
+        path.push(String(params.nodeId));
+        break;
+      case 'rapport.customer_updated': {
+        const update = params.update as CustomerUpdate;
+        customer = applyCustomerUpdate(customer, update);
+        customerUpdates.push({ nodeId: String(params.nodeId), update });
+        break;
+      }
+      case 'xstate.raise': {
+        const delay = params.delay;
+        if (typeof delay === 'number' && typeof params.id === 'string') {
+          const timer: Timer = { id: params.id, dueAt: now + delay, event: { type: (params.event as { type: string }).type } };
+          timers = [...timers.filter((t) => t.id !== timer.id), timer];
+          timersSet.push(timer);
+        }
+        break;
+      }
+      case 'xstate.cancel': {
+        const id = String(params.sendId);
+        if (timers.some((t) => t.id === id)) {
+          timers = timers.filter((t) => t.id !== id);
+          timersCancelled.push(id);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const stateAfter = stateOf(next.value);
+  const done = next.status === 'done';
+  const final = done ? compiled.finals[stateAfter] : undefined;
+  if (done) {
+    for (const timer of timers) timersCancelled.push(timer.id);
+    timers = [];
+  }
+  const { customer: _customer, now: _now, ...persisted } = context;
+  const run: RunState = {
+    runId: before.runId,
+    journeyId: compiled.journeyId,
+    snapshot: { value: stateAfter, context: persisted },
+    timers: [...timers].sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1)),
+    status: done ? 'done' : 'active',
+    outcome: final?.outcome ?? null,
+    reason: final?.reason ?? null,
+    seq,
+  };
+  const step: Step = {
+    runId: before.runId,
+    seq,
+    at: now,
+    input,
+    stateBefore: before.stateBefore,
+    stateAfter,
+    path,
+    guards: dedupe(bound.env.guards),
+    effects,
+    customerUpdates,
+    timersSet,
+    timersCancelled,
+    status: run.status,
+    outcome: run.outcome,
+    reason: run.reason,
+  };
+  return { run, step, customer };
+};
+
+/** Starts a run at a trigger node. */
+export const startRun = (
+  bound: BoundJourney,
+  start: { runId: string; triggerNodeId: string; event: JourneyEvent | null },
+  options: StepOptions,
+): StepResult => {
+  bound.env.guards = [];
+  bound.env.history = options.history ?? [];
+  const trigger = start.event ? eventView(start.event) : null;
+  const [snapshot, actions] = initialTransition(bound.machine, {
+    journeyId: bound.compiled.journeyId,
+    journeyName: bound.compiled.journeyName,
+    runId: start.runId,
+    triggerNodeId: start.triggerNodeId,
+    trigger,
+    enteredAt: options.now,
+    timeZoneFallback: bound.compiled.timeZoneFallback,
+    customer: options.customer,
+    now: options.now,
+  });
+  const input: StepInput = { type: 'start', triggerNodeId: start.triggerNodeId, event: start.event };
+  return finish(
+    bound,
+    input,
+    { runId: start.runId, seq: 0, stateBefore: null, timers: [], customer: options.customer },
+    snapshot,
+    actions as readonly ActionLike[],
+    options.now,
+  );
+};
+
+/** Delivers a journey event or a due timer to an active run. */
+export const stepRun = (bound: BoundJourney, run: RunState, input: Exclude<StepInput, { type: 'start' }>, options: StepOptions): StepResult => {
+  if (run.status !== 'active') throw new Error(`run ${run.runId} has ended (${run.outcome ?? 'done'}); it cannot take more steps`);
+  bound.env.guards = [];
+  bound.env.history = options.history ?? [];
+  const restored = bound.machine.resolveState({
+    value: run.snapshot.value,
+    context: { ...run.snapshot.context, customer: options.customer, now: options.now },
+  });
+  const [snapshot, actions] = transition(bound.machine, restored, toMachineEvent(input));
+  return finish(
+    bound,
+    input,
+    { runId: run.runId, seq: run.seq, stateBefore: run.snapshot.value, timers: run.timers, customer: options.customer },
+    snapshot,
+    actions as readonly ActionLike[],
+    options.now,
+  );
+};

@@ -1,0 +1,80 @@
+import { Liquid } from 'liquidjs';
+import type { JsonValue } from './domain.js';
+import type { RunScope } from './nodes/kind.js';
+
+/**
+ * Message templates are Liquid (liquidjs), never code. Strict filters (an unknown filter is an
+ * error), own properties only, and limits on template size, render time and memory, so a template
+ * cannot hang or exhaust a worker. Missing variables render as empty text.
+ */
+export const templateLimits = { maxLength: 20_000, parseLimit: 20_000, renderLimitMs: 200, memoryLimit: 1_000_000 } as const;
+
+/** Variables a template may start with. */
+export const templateRoots = ['customer', 'event', 'trigger', 'journey', 'run'] as const;
+
+const liquid = new Liquid({
+  strictFilters: true,
+  strictVariables: false,
+  ownPropertyOnly: true,
+  parseLimit: templateLimits.parseLimit,
+  renderLimit: templateLimits.renderLimitMs,
+  memoryLimit: templateLimits.memoryLimit,
+  cache: 500,
+});
+
+export interface TemplateProblem {
+  message: string;
+}
+
+/** Syntax errors, unknown filters and unknown root variables. Returns [] for a good template. */
+export const templateProblems = (source: string): TemplateProblem[] => {
+  if (source.length > templateLimits.maxLength) {
+    return [{ message: `a template has at most ${templateLimits.maxLength} characters (this one has ${source.length})` }];
+  }
+  let roots: string[];
+  try {
+    const parsed = liquid.parse(source);
+    roots = liquid.globalVariablesSync(parsed);
+  } catch (error) {
+    return [{ message: `template error: ${(error as Error).message.split('\n')[0]}` }];
+  }
+  const allowed: readonly string[] = templateRoots;
+  return [...new Set(roots.map((root) => root.split(/[.[]/)[0] ?? root))]
+    .filter((root) => !allowed.includes(root))
+    .map((root) => ({
+      message: `unknown variable "${root}"; templates can use ${templateRoots.map((r) => `{{ ${r}.… }}`).join(', ')}`,
+    }));
+};
+
+/** The variables a template sees for a run scope. */
+export const templateVariables = (scope: RunScope): Record<string, JsonValue> => ({
+  customer: {
+    id: scope.customer.id,
+    traits: scope.customer.traits,
+    stage: scope.customer.stage,
+    cluster: scope.customer.cluster,
+    tags: scope.customer.tags,
+    timezone: scope.customer.timezone,
+  },
+  event: scope.event ? { name: scope.event.name, properties: scope.event.properties, at: scope.event.at } : null,
+  trigger: scope.trigger ? { name: scope.trigger.name, properties: scope.trigger.properties, at: scope.trigger.at } : null,
+  journey: scope.journey,
+  run: scope.run,
+});
+
+export class TemplateRenderError extends Error {
+  override name = 'TemplateRenderError';
+}
+
+/**
+ * Renders a template that passed `templateProblems`. A failure at render time (a limit exceeded)
+ * throws `TemplateRenderError`; the stepper records the effect as failed with that message
+ * instead of sending a broken message.
+ */
+export const renderTemplate = (source: string, scope: RunScope): string => {
+  try {
+    return liquid.parseAndRenderSync(source, templateVariables(scope));
+  } catch (error) {
+    throw new TemplateRenderError(`template could not be rendered: ${(error as Error).message.split('\n')[0]}`);
+  }
+};
