@@ -157,10 +157,14 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
         break;
       }
       case 'event':
-        if (work.event.type === 'stage_changed' && work.event.to !== customer.stage) {
+        if (work.event.type === 'stage_changed') {
+          // A stage set from outside (API, rule): applied here, so `from` is the stage it replaces.
           const before = customer.stage;
+          if (work.event.to === before) break;
           customer = { ...customer, stage: work.event.to };
           out.stageChanges.push({ from: before, to: work.event.to, cause: 'api', at: now });
+          pending.push({ ...work.event, from: before });
+          break;
         }
         pending.push(work.event);
         break;

@@ -12,6 +12,8 @@ export const compilerVersion = '1.0.0';
 export const startStateId = '@start';
 export const goalStateId = '@goal';
 export const exitStateId = (index: number): string => `@exit-${index}`;
+/** The event that moves a run to a node (see `moveRun`). */
+export const moveEventType = (nodeId: string): string => `rapport.move:${nodeId}`;
 
 export type CompileResult =
   | { ok: true; journey: CompiledJourney; warnings: Finding[] }
@@ -94,6 +96,13 @@ const build = (graph: JourneyGraph, nodes: CheckedNode[]): CompiledJourney => {
       const global = rootOn[type];
       if (global) state.on[type] = [...global, ...own];
     }
+  }
+
+  // Moving a run (publish-time migration, or surgery by an analyst) is an event like any other:
+  // `rapport.move:<nodeId>` enters that node, running its entry actions and scheduling its timers.
+  for (const { node } of nodes) {
+    if (nodeKindDefinition(node.kind).category === 'trigger') continue;
+    rootOn[moveEventType(node.id)] = [{ target: `#${node.id}` }];
   }
 
   const machine: MachineJson = {

@@ -18,5 +18,6 @@ export * from './stepper.js';
 export * from './entry.js';
 export * from './customer-update.js';
 export * from './simulator.js';
+export * from './advance.js';
 export { templateProblems, renderTemplate, templateRoots } from './template.js';
 export { resolveTimeZone, isValidTimeZone } from './time.js';

@@ -4,6 +4,7 @@ import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView, type JourneyEvent } from './events.js';
 import type { BoundJourney, GuardEvaluation, MachineEvent, RunContext } from './implementations.js';
 import type { RunOutcome } from './machine.js';
+import { moveEventType } from './compiler.js';
 import type { CustomerUpdate, RunScope } from './nodes/kind.js';
 import { nodeKindDefinition } from './nodes/registry.js';
 import { nodeKindSchema } from './nodes/kinds.js';
@@ -55,6 +56,8 @@ export interface EffectRecord {
 
 export type StepInput =
   | { type: 'start'; triggerNodeId: string; event: JourneyEvent | null }
+  /** A run moved to a node by a publish-time migration or by an analyst (who and why are recorded). */
+  | { type: 'move'; toNodeId: string; fromVersion: number | null; toVersion: number | null; by: string; reason: string }
   | { type: 'event'; event: JourneyEvent }
   | { type: 'timer'; timerId: string; event: { type: string } };
 
@@ -122,8 +125,17 @@ const effectChannel = (kind: string): Channel => {
 
 const stateOf = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-const toMachineEvent = (input: StepInput): MachineEvent =>
-  input.type === 'timer' ? { ...input.event } : input.type === 'event' ? { ...input.event } : { type: 'xstate.init' };
+const toMachineEvent = (input: StepInput): MachineEvent => {
+  switch (input.type) {
+    case 'timer':
+    case 'event':
+      return { ...input.event };
+    case 'move':
+      return { type: moveEventType(input.toNodeId) };
+    case 'start':
+      return { type: 'xstate.init' };
+  }
+};
 
 const finish = (
   bound: BoundJourney,
@@ -270,8 +282,46 @@ export const startRun = (
   );
 };
 
+/**
+ * Moves an active run to `toNodeId` of `bound` (which may be a newer version of its journey): the
+ * run's context is kept, its old timers are cancelled, and the node is entered as if reached
+ * normally (entry effects, new timers, and onward transitions all happen and are recorded).
+ */
+export const moveRun = (
+  bound: BoundJourney,
+  run: RunState,
+  input: Extract<StepInput, { type: 'move' }>,
+  options: StepOptions,
+): StepResult => {
+  if (run.status !== 'active') throw new Error(`run ${run.runId} has ended (${run.outcome ?? 'done'}); it cannot be moved`);
+  if (!bound.compiled.machine.states[input.toNodeId] || input.toNodeId.startsWith('@')) {
+    throw new Error(`node "${input.toNodeId}" does not exist in journey ${bound.compiled.journeyId}; pick one of its nodes`);
+  }
+  if (!bound.compiled.machine.on?.[moveEventType(input.toNodeId)]) {
+    throw new Error(`node "${input.toNodeId}" is a trigger; a run can only be moved to a node after the triggers`);
+  }
+  bound.env.guards = [];
+  bound.env.history = options.history ?? [];
+  const parked = bound.machine.resolveState({
+    value: '@start',
+    context: { ...run.snapshot.context, customer: options.customer, now: options.now },
+  });
+  const [snapshot, actions] = transition(bound.machine, parked, toMachineEvent(input));
+  const cancelled = { ...run, timers: [] };
+  const result = finish(
+    bound,
+    input,
+    { runId: run.runId, seq: run.seq, stateBefore: run.snapshot.value, timers: cancelled.timers, customer: options.customer },
+    snapshot,
+    actions as readonly ActionLike[],
+    options.now,
+  );
+  result.step.timersCancelled = [...run.timers.map((t) => t.id), ...result.step.timersCancelled];
+  return result;
+};
+
 /** Delivers a journey event or a due timer to an active run. */
-export const stepRun = (bound: BoundJourney, run: RunState, input: Exclude<StepInput, { type: 'start' }>, options: StepOptions): StepResult => {
+export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepInput, { type: 'event' | 'timer' }>, options: StepOptions): StepResult => {
   if (run.status !== 'active') throw new Error(`run ${run.runId} has ended (${run.outcome ?? 'done'}); it cannot take more steps`);
   bound.env.guards = [];
   bound.env.history = options.history ?? [];

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../drizzle/db.js';
+import { apiKeys, workspaces } from '../drizzle/schema.js';
+import { generateKey, hashKey, type KeyScope } from './keys.js';
+
+export interface Bootstrap {
+  workspaceId: string;
+  created: boolean;
+  /** Keys generated now (shown once); empty when the workspace already existed or keys came from settings. */
+  generatedKeys: { scope: KeyScope; key: string }[];
+}
+
+/** First start: creates the default workspace and its admin and write keys (from settings, or generated). */
+export const bootstrapWorkspace = async (
+  db: Database,
+  now: () => number,
+  keys: { admin?: string | undefined; write?: string | undefined },
+  log?: Logger,
+): Promise<Bootstrap> => {
+  const [existing] = await db.select().from(workspaces).limit(1);
+  const workspaceId = existing?.id ?? 'default';
+  const generatedKeys: Bootstrap['generatedKeys'] = [];
+  if (!existing) await db.insert(workspaces).values({ id: workspaceId, name: 'Default workspace', createdAt: now() });
+  const ensure = async (scope: KeyScope, configured: string | undefined, name: string): Promise<void> => {
+    if (configured) {
+      const hash = hashKey(configured);
+      const [row] = await db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).limit(1);
+      if (!row) {
+        await db.insert(apiKeys).values({ id: randomUUID(), workspaceId, scope, hash, prefix: configured.slice(0, 12), name: `${name} (from settings)`, createdAt: now() });
+        log?.info({ scope }, 'registered key from settings');
+      }
+      return;
+    }
+    if (existing) return;
+    const key = generateKey(scope);
+    await db.insert(apiKeys).values({ id: randomUUID(), workspaceId, scope, hash: hashKey(key), prefix: key.slice(0, 12), name, createdAt: now() });
+    generatedKeys.push({ scope, key });
+  };
+  await ensure('admin', keys.admin, 'Admin key');
+  await ensure('write', keys.write, 'Write key');
+  return { workspaceId, created: !existing, generatedKeys };
+};

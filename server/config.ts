@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Every setting, from the environment. Documented in the README ("Settings"). */
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** PostgreSQL connection string; without it the embedded PGlite database is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** PGlite data directory (ignored with DATABASE_URL). */
+  RAPPORT_DATA_DIR: z.string().default('./.rapport/data'),
+  /** Fixed keys for automation; otherwise first start generates and prints them once. */
+  RAPPORT_ADMIN_KEY: z.string().min(16).optional(),
+  RAPPORT_WRITE_KEY: z.string().min(16).optional(),
+  /** Import and publish the example journeys on first start ("false" to skip). */
+  RAPPORT_EXAMPLES: z.enum(['true', 'false']).default('true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest accepted request body, bytes (Segment's limit is 500 KB per batch). */
+  RAPPORT_MAX_BODY_BYTES: int(512_000),
+  /** Customers claimed per worker transaction. */
+  RAPPORT_BATCH_CUSTOMERS: int(200),
+  /** Events per customer per transaction. */
+  RAPPORT_BATCH_EVENTS: int(100),
+  /** Worker idle poll interval, ms. */
+  RAPPORT_POLL_MS: int(100),
+  /** Effects claimed per dispatcher round. */
+  RAPPORT_DISPATCH_BATCH: int(50),
+  /** Attempts before an effect is marked failed. */
+  RAPPORT_MAX_ATTEMPTS: int(8),
+  /** SMTP server for email ("smtp://user:pass@host:587"); without it mail goes to the development mailbox. */
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Rapport <no-reply@rapport.local>'),
+  /** HTTP endpoints for SMS and chat providers (JSON POST); without them messages go to the development mailbox. */
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  CHAT_WEBHOOK_URL: z.string().url().optional(),
+  /** Secret for signing outbound webhooks (Standard Webhooks, "whsec_" + base64). Generated at first start when absent. */
+  RAPPORT_WEBHOOK_SECRET: z.string().optional(),
+  /** Comma-separated hosts outbound calls may reach even on private addresses (self-hosted targets). */
+  RAPPORT_OUTBOUND_ALLOW: z.string().default(''),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid settings: ${problems}`);
+  }
+  return parsed.data;
+};
+
+/** Settings for tests: embedded in-memory database unless DATABASE_URL is set, quiet logs. */
+export const testConfig = (overrides: Partial<Config> = {}): Config =>
+  ({ ...configSchema.parse({ LOG_LEVEL: 'silent', RAPPORT_EXAMPLES: 'false' }), ...overrides });

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Database } from '../drizzle/db.js';
+import type { Config } from './config.js';
+import type { KeyIdentity, KeyStore } from './keys.js';
+import type { Metrics } from './metrics.js';
+import type { VersionCache } from './runtime/versions.js';
+
+/** What routes and runtime loops get instead of globals. */
+export interface Services {
+  db: Database;
+  config: Config;
+  log: Logger;
+  /** The wall clock, injected so tests can move time. */
+  now: () => number;
+  keys: KeyStore;
+  metrics: Metrics;
+  versions: VersionCache;
+  /** Wakes the worker/dispatcher after a write (no polling delay for fresh work). */
+  wake: () => void;
+}
+
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    identity: KeyIdentity;
+  };
+}

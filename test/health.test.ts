@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './support/harness.js';
+
+describe('health and errors', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('GET /healthz answers ok from the database', async () => {
+    const response = await h.request('/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('unknown routes get a JSON 404 that points at the reference', async () => {
+    const response = await h.request('/v1/nothing');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /v1/nothing; see GET /openapi.json' } });
+  });
+
+  it('GET /metrics is Prometheus text', async () => {
+    const response = await h.request('/metrics');
+    expect(response.headers.get('content-type')).toContain('text/plain');
+  });
+});

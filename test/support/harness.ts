@@ -1,0 +1,48 @@
+import { testConfig, type Config } from '../../server/config.js';
+import { createApp } from '../../server/app.js';
+import { bootstrapWorkspace } from '../../server/bootstrap.js';
+import { createServices } from '../../server/services-factory.js';
+import { createTestClock } from './clock.js';
+import { createTestDatabase } from './database.js';
+
+export const adminKey = 'rk_admin_test_0123456789abcdef';
+export const writeKey = 'rk_write_test_0123456789abcdef';
+
+/** A real app on a real database (PGlite in memory, or a fresh PostgreSQL database), with a movable clock. */
+export const startHarness = async (overrides: Partial<Config> = {}) => {
+  const database = await createTestDatabase();
+  const clock = createTestClock();
+  const config = testConfig({ RAPPORT_DATA_DIR: 'memory://', DATABASE_URL: database.url, RAPPORT_ADMIN_KEY: adminKey, RAPPORT_WRITE_KEY: writeKey, ...overrides });
+  const handle = await createServices(config, { now: clock.now });
+  const { workspaceId } = await bootstrapWorkspace(handle.services.db, clock.now, { admin: adminKey, write: writeKey });
+  const app = createApp(handle.services);
+
+  const request = (path: string, init: RequestInit & { json?: unknown } = {}, auth?: string) => {
+    const headers = new Headers(init.headers);
+    if (auth && !headers.has('authorization')) headers.set('authorization', auth);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(path, { ...init, headers, body });
+  };
+  return {
+    app,
+    services: handle.services,
+    database: handle.database,
+    workspaceId,
+    clock,
+    /** A management call with the admin key. */
+    admin: (path: string, init: RequestInit & { json?: unknown } = {}) => request(path, init, `Bearer ${adminKey}`),
+    /** An ingest call authenticated like a Segment library (write key as Basic user name). */
+    ingest: (path: string, json: unknown) =>
+      request(path, { method: 'POST', json }, `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`),
+    request,
+    close: async () => {
+      await handle.database.close();
+      await database.drop();
+    },
+  };
+};
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
