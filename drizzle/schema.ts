@@ -82,6 +82,8 @@ export const events = pgTable(
     at: ms('at').notNull(),
     receivedAt: ms('received_at').notNull(),
     processedAt: ms('processed_at'),
+    /** Why the event could not be applied (it is then kept, processed, with this reason). */
+    error: text('error'),
   },
   (t) => [
     uniqueIndex('events_message_id').on(t.workspaceId, t.messageId),

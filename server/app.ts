@@ -3,6 +3,12 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorResponse } from './errors.js';
 import type { AppEnv, Services } from './services.js';
 import { healthRoutes } from './routes/health.js';
+import { mailboxRoutes } from './routes/mailbox.js';
+import { taskRoutes } from './routes/tasks.js';
+import { customerRoutes } from './routes/customers.js';
+import { journeyRoutes } from './routes/journeys.js';
+import { runRoutes } from './routes/runs.js';
+import { ingestRoutes } from './routes/ingest.js';
 
 /** The HTTP app. Every resource is a sub-app mounted here; one error path for all of them. */
 export const createApp = (services: Services) => {
@@ -12,6 +18,12 @@ export const createApp = (services: Services) => {
     await next();
   });
   app.route('/', healthRoutes);
+  app.route('/v1/mailbox', mailboxRoutes);
+  app.route('/v1/tasks', taskRoutes);
+  app.route('/v1/journeys', journeyRoutes);
+  app.route('/v1/runs', runRoutes);
+  app.route('/v1/customers', customerRoutes);
+  app.route('/', ingestRoutes);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}; see GET /openapi.json` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);

@@ -68,6 +68,8 @@ export interface AdvanceOutput {
   rejectedEntries: { journeyId: string; triggerNodeId: string; reason: string }[];
   /** Work items not done because `maxSteps` was reached. */
   undone: number;
+  /** True when `maxSteps` cut a work item short (some runs were not stepped or started). */
+  truncated: boolean;
 }
 
 export const machineKey = (journeyId: string, version: number): string => `${journeyId}@${version}`;
@@ -80,7 +82,7 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
   const runs = new Map<string, JourneyRun & { started: boolean }>();
   for (const r of input.runs) runs.set(r.run.runId, { ...r, started: false });
   const out: AdvanceOutput = {
-    customer, runs, steps: [], effects: [], timersSet: [], timersCancelled: [], stageChanges: [], delivered: [], rejectedEntries: [], undone: 0,
+    customer, runs, steps: [], effects: [], timersSet: [], timersCancelled: [], stageChanges: [], delivered: [], rejectedEntries: [], undone: 0, truncated: false,
   };
 
   const machineOf = (journeyId: string, version: number): BoundJourney => {
@@ -99,6 +101,7 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
   };
 
   const record = (result: StepResult, journeyId: string, version: number, started: boolean): void => {
+    if (result.unchanged) return;
     runs.set(result.run.runId, { run: result.run, version, started: started || (runs.get(result.run.runId)?.started ?? false) });
     out.steps.push({ ...result.step, journeyId, version });
     for (const effect of result.step.effects) out.effects.push({ ...effect, runId: result.run.runId, seq: result.step.seq });
@@ -107,7 +110,11 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
     if (result.customer !== customer) changeCustomer(result.customer, `journey ${journeyId} run ${result.run.runId} step ${result.step.seq}`);
   };
 
-  const full = (): boolean => out.steps.length >= maxSteps;
+  const full = (): boolean => {
+    if (out.steps.length < maxSteps) return false;
+    out.truncated = true;
+    return true;
+  };
 
   const deliver = (event: JourneyEvent): void => {
     out.delivered.push(event);
@@ -133,7 +140,7 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
         continue;
       }
       const runId = input.newRunId(entry.journeyId);
-      record(startRun(bound, { runId, triggerNodeId: match.nodeId, event }, options()), entry.journeyId, entry.version, true);
+      record(startRun(bound, { runId, triggerNodeId: match.nodeId, event, triggerEvaluation: match.evaluation }, options()), entry.journeyId, entry.version, true);
     }
   };
 

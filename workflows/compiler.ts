@@ -90,12 +90,18 @@ const build = (graph: JourneyGraph, nodes: CheckedNode[]): CompiledJourney => {
       rootAlways.push({ guard: { type: 'rapport.exit_rule', params: toJson({ index, rule: criterion.rule }) }, target: `#${id}` });
     }
   });
+  const messageNodes = new Set(nodes.filter(({ node }) => nodeKindDefinition(node.kind).message).map(({ node }) => node.id));
   for (const state of Object.values(states)) {
-    if (!state.on || state.type === 'final') continue;
-    for (const [type, own] of Object.entries(state.on)) {
+    if (state.type === 'final') continue;
+    for (const [type, own] of Object.entries(state.on ?? {})) {
       const global = rootOn[type];
-      if (global) state.on[type] = [...global, ...own];
+      if (global && state.on) state.on[type] = [...global, ...own];
     }
+    // Exit rules are checked before moving into a node that messages the customer (so a customer
+    // who matches one — already at entry, or after this journey changed them — gets no further
+    // messages); the root copy covers waiting states whenever an event arrives.
+    const intoMessage = state.always?.some((t) => messageNodes.has(t.target.slice(1)));
+    if (state.always && intoMessage && rootAlways.length > 0) state.always = [...rootAlways, ...state.always];
   }
 
   // Moving a run (publish-time migration, or surgery by an analyst) is an event like any other:

@@ -7,7 +7,7 @@ import { splitBucket } from './nodes/conditions/split-random.js';
 import type { CustomerUpdate } from './nodes/kind.js';
 import type { Rule } from './rule.js';
 import { evaluateRule, type FieldReading, type RuleEvaluation, type RuleScope } from './rule-evaluator.js';
-import { nextWindowStart, parseDateValue, resolveTimeZone, type Weekday } from './time.js';
+import { nextWindowStart, parseDateValue, resolveTimeZone, zonedParts, zonedToUtc, type Weekday } from './time.js';
 
 /**
  * The one registry that gives meaning to the `{ type, params }` references in compiled journeys.
@@ -102,8 +102,17 @@ const delayMs = (ref: ImplementationRef, context: RunContext): number => {
       const date = parseDateValue(raw, tz);
       if (date === null) return 0;
       const offset = params?.offset as { amount: number; unit: 'hours' | 'days'; direction: 'before' | 'after' } | undefined;
-      const shift = offset ? offset.amount * (offset.unit === 'days' ? DAY : 3_600_000) * (offset.direction === 'before' ? -1 : 1) : 0;
-      return Math.max(0, date + shift - context.now);
+      if (!offset) return Math.max(0, date - context.now);
+      const sign = offset.direction === 'before' ? -1 : 1;
+      // Days are calendar days in the customer's zone (the same wall-clock time, across DST changes).
+      const target =
+        offset.unit === 'days'
+          ? (() => {
+              const local = zonedParts(date, tz);
+              return zonedToUtc({ ...local, day: local.day + sign * offset.amount }, tz);
+            })()
+          : date + sign * offset.amount * 3_600_000;
+      return Math.max(0, target - context.now);
     }
   }
 };
@@ -222,7 +231,10 @@ export const unknownReferences = (compiled: CompiledJourney): string[] => {
   transitions(compiled.machine, 'the journey root');
   for (const [id, state] of Object.entries(compiled.machine.states)) {
     transitions(state, `state "${id}"`);
-    Object.values(state.after ?? {}).flat().forEach((t) => check('guard', t.guard, `state "${id}"`));
+    Object.values(state.after ?? {}).flat().forEach((t) => {
+      check('guard', t.guard, `state "${id}"`);
+      t.actions?.forEach((a) => check('action', a, `state "${id}"`));
+    });
     state.entry?.forEach((a) => check('action', a, `state "${id}"`));
     for (const name of Object.keys(state.after ?? {})) {
       if (!compiled.delays[name]) problems.push(`state "${id}" uses delay "${name}", which the journey does not define`);

@@ -17,6 +17,8 @@ import type { EffectRecord, RunState, Step, Timer } from './stepper.js';
 export const simulatedIdentifySchema = z.object({
   type: z.literal('identify'),
   traits: z.record(z.string(), jsonValueSchema),
+  /** Sets the customer's time zone (as Segment's `context.timezone` does). */
+  timezone: z.string().nullable().optional(),
   at: z.number().int().nonnegative(),
 });
 export const simulationEventSchema = z.union([journeyEventSchema, simulatedIdentifySchema]);
@@ -110,7 +112,7 @@ export const simulate = (
     }
     steps.push(...result.steps.map(({ journeyId: _j, version: _v, ...step }) => step));
     rejectedEntries.push(...result.rejectedEntries.map((r) => ({ at: clock, triggerNodeId: r.triggerNodeId, reason: r.reason })));
-    if (result.undone > 0) truncated = true;
+    if (result.undone > 0 || result.truncated) truncated = true;
     dateFires = scheduleDateTriggers();
   };
 
@@ -124,6 +126,7 @@ export const simulate = (
   };
 
   let cursor = 0;
+  let ticks = 0;
   while (!truncated) {
     const timer = nextTimer();
     const dateFire = dateFires.reduce<(typeof dateFires)[number] | null>((best, d) => (!best || d.at < best.at ? d : best), null);
@@ -132,7 +135,10 @@ export const simulate = (
     if (candidates.length === 0) break;
     const at = Math.min(...candidates);
     if (at > until) break;
-    if (steps.length >= maxSteps) {
+    // Every tick counts against the budget, including ones that step nothing (a yearly trigger
+    // whose entries the policy turns away would otherwise tick on for ever without `until`).
+    ticks += 1;
+    if (steps.length >= maxSteps || ticks > maxSteps) {
       truncated = true;
       break;
     }
@@ -144,7 +150,7 @@ export const simulate = (
       tick({ kind: 'event', event: { type: 'date_reached', journeyId: journey.journeyId, nodeId: dateFire.nodeId, trait: dateFire.trait, at } });
     } else if (event) {
       cursor += 1;
-      tick(event.type === 'identify' ? { kind: 'identify', traits: event.traits as Record<string, JsonValue>, at } : { kind: 'event', event: { ...event, at } as JourneyEvent });
+      tick(event.type === 'identify' ? { kind: 'identify', traits: event.traits as Record<string, JsonValue>, ...(event.timezone !== undefined ? { timezone: event.timezone } : {}), at } : { kind: 'event', event: { ...event, at } as JourneyEvent });
     }
   }
   if (Number.isFinite(until)) clock = Math.max(clock, until);

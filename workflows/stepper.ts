@@ -5,6 +5,7 @@ import { eventView, type EventView, type JourneyEvent } from './events.js';
 import type { BoundJourney, GuardEvaluation, MachineEvent, RunContext } from './implementations.js';
 import type { RunOutcome } from './machine.js';
 import { moveEventType } from './compiler.js';
+import type { RuleEvaluation } from './rule-evaluator.js';
 import type { CustomerUpdate, RunScope } from './nodes/kind.js';
 import { nodeKindDefinition } from './nodes/registry.js';
 import { nodeKindSchema } from './nodes/kinds.js';
@@ -58,6 +59,8 @@ export type StepInput =
   | { type: 'start'; triggerNodeId: string; event: JourneyEvent | null }
   /** A run moved to a node by a publish-time migration or by an analyst (who and why are recorded). */
   | { type: 'move'; toNodeId: string; fromVersion: number | null; toVersion: number | null; by: string; reason: string }
+  /** A run ended from outside (journey archived, cancelled by an analyst); no machine step happens. */
+  | { type: 'end'; by: string; reason: string }
   | { type: 'event'; event: JourneyEvent }
   | { type: 'timer'; timerId: string; event: { type: string } };
 
@@ -83,6 +86,12 @@ export interface Step {
 export interface StepResult {
   run: RunState;
   step: Step;
+  /**
+   * True when the input did not concern the run: no transition, no guard evaluated, nothing emitted.
+   * Such steps are not recorded (`run` is returned as it was), so unrelated traffic does not bloat the
+   * trace or shift step numbers.
+   */
+  unchanged?: boolean;
   /** The customer after this step's updates (same object when nothing changed). */
   customer: CustomerProfile;
 }
@@ -133,6 +142,7 @@ const toMachineEvent = (input: StepInput): MachineEvent => {
     case 'move':
       return { type: moveEventType(input.toNodeId) };
     case 'start':
+    case 'end':
       return { type: 'xstate.init' };
   }
 };
@@ -254,10 +264,12 @@ const finish = (
 /** Starts a run at a trigger node. */
 export const startRun = (
   bound: BoundJourney,
-  start: { runId: string; triggerNodeId: string; event: JourneyEvent | null },
+  start: { runId: string; triggerNodeId: string; event: JourneyEvent | null; triggerEvaluation?: RuleEvaluation },
   options: StepOptions,
 ): StepResult => {
-  bound.env.guards = [];
+  bound.env.guards = start.triggerEvaluation && start.triggerEvaluation.seen.length > 0
+    ? [{ nodeId: start.triggerNodeId, guard: 'trigger', question: 'trigger matched', result: start.triggerEvaluation.result, seen: start.triggerEvaluation.seen }]
+    : [];
   bound.env.history = options.history ?? [];
   const trigger = start.event ? eventView(start.event) : null;
   const [snapshot, actions] = initialTransition(bound.machine, {
@@ -330,7 +342,7 @@ export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepI
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
   const [snapshot, actions] = transition(bound.machine, restored, toMachineEvent(input));
-  return finish(
+  const result = finish(
     bound,
     input,
     { runId: run.runId, seq: run.seq, stateBefore: run.snapshot.value, timers: run.timers, customer: options.customer },
@@ -338,4 +350,11 @@ export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepI
     actions as readonly ActionLike[],
     options.now,
   );
+  const idle =
+    input.type === 'event' &&
+    actions.length === 0 &&
+    result.step.guards.length === 0 &&
+    result.step.stateAfter === run.snapshot.value &&
+    result.run.status === 'active';
+  return idle ? { ...result, run, unchanged: true } : result;
 };

@@ -1,4 +1,6 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, filters, type FilterImplOptions } from 'liquidjs';
+
+type FilterImpl = ThisParameterType<Extract<FilterImplOptions, (...args: never[]) => unknown>>;
 import type { JsonValue } from './domain.js';
 import type { RunScope } from './nodes/kind.js';
 
@@ -20,7 +22,33 @@ const liquid = new Liquid({
   renderLimit: templateLimits.renderLimitMs,
   memoryLimit: templateLimits.memoryLimit,
   cache: 500,
+  // Dates format in UTC unless a filter names a zone ({{ x | date: "%H:%M", customer.timezone }}).
+  timezoneOffset: 0,
 });
+
+// Templates never touch the file system: partials and layouts are refused when parsed.
+for (const tag of ['include', 'render', 'layout']) {
+  liquid.registerTag(tag, {
+    parse() {
+      throw new Error(`templates cannot load files ("${tag}" is not available); write the text into the template`);
+    },
+    render: () => '',
+  });
+}
+
+// Date filters read the run's virtual clock for "now"/"today" (never the wall clock, so replays and
+// simulations render the same text), and numbers are epoch milliseconds like every time in Rapport.
+type DateFilter = (this: FilterImpl, value: unknown, ...args: unknown[]) => unknown;
+const dateFilters = filters as unknown as Record<string, DateFilter>;
+for (const name of ['date', 'date_to_xmlschema', 'date_to_rfc822', 'date_to_string', 'date_to_long_string']) {
+  const original = dateFilters[name];
+  if (!original) continue;
+  liquid.registerFilter(name, function (this: FilterImpl, value: unknown, ...args: unknown[]) {
+    const now = Number(this.context.getSync(['run', 'now']));
+    const date = value === 'now' || value === 'today' ? new Date(now) : typeof value === 'number' ? new Date(value) : value;
+    return original.call(this, date, ...args);
+  });
+}
 
 export interface TemplateProblem {
   message: string;
@@ -59,7 +87,7 @@ export const templateVariables = (scope: RunScope): Record<string, JsonValue> =>
   event: scope.event ? { name: scope.event.name, properties: scope.event.properties, at: scope.event.at } : null,
   trigger: scope.trigger ? { name: scope.trigger.name, properties: scope.trigger.properties, at: scope.trigger.at } : null,
   journey: scope.journey,
-  run: scope.run,
+  run: { id: scope.run.id, now: scope.now },
 });
 
 export class TemplateRenderError extends Error {

@@ -7,6 +7,7 @@ import type { NodeReference } from './nodes/kind.js';
 import { nodeKindDefinition } from './nodes/registry.js';
 import { templateProblems } from './template.js';
 import { isValidTimeZone } from './time.js';
+import { ruleLimits } from './rule.js';
 
 /** What the workspace knows; when a list is given, references outside it are errors. */
 export interface WorkspaceContext {
@@ -30,6 +31,24 @@ export interface Validation {
   findings: Finding[];
 }
 
+/** Deeper documents are refused before parsing (schema validation recurses; this check does not). */
+const maxDocumentDepth = 64;
+
+/** How deep `value` nests (arrays and objects), counting at most to `limit + 1`; iterative. */
+const nestingDepth = (value: unknown, limit: number): number => {
+  let deepest = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop() as { value: unknown; depth: number };
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    if (current !== null && typeof current === 'object') {
+      for (const child of Object.values(current)) if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return deepest;
+};
+
 const issuePath = (issue: z.core.$ZodIssue): (string | number)[] =>
   issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
 
@@ -42,6 +61,18 @@ export const validateJourney = (input: unknown, context: WorkspaceContext = {}):
   const error = (finding: Omit<Finding, 'severity'>): void => void findings.push({ ...finding, severity: 'error' });
   const warn = (finding: Omit<Finding, 'severity'>): void => void findings.push({ ...finding, severity: 'warning' });
 
+  if (nestingDepth(input, maxDocumentDepth) > maxDocumentDepth) {
+    const raw = input as { nodes?: unknown; settings?: unknown };
+    const tooDeep = `nests more than ${maxDocumentDepth} levels deep; rules nest at most ${ruleLimits.maxDepth} groups`;
+    const nodes = Array.isArray(raw.nodes) ? (raw.nodes as { id?: unknown; params?: unknown }[]) : [];
+    nodes.forEach((node, index) => {
+      if (nestingDepth(node, maxDocumentDepth - 2) <= maxDocumentDepth - 2) return;
+      if (typeof node?.id === 'string') error({ code: 'invalid_params', nodeId: node.id, path: [], message: `the params of node "${node.id}" ${tooDeep}` });
+      else error({ code: 'invalid_graph', path: ['nodes', index], message: `node ${index} ${tooDeep}` });
+    });
+    if (findings.length === 0) error({ code: 'invalid_graph', path: [], message: `the journey document ${tooDeep}` });
+    return { graph: null, checked, findings };
+  }
   const parsed = journeyGraphSchema.safeParse(input);
   if (!parsed.success) {
     const raw = input as { nodes?: { id?: unknown }[]; edges?: { id?: unknown }[] } | null;
@@ -112,7 +143,7 @@ export const validateJourney = (input: unknown, context: WorkspaceContext = {}):
       continue;
     }
     if (nodeKindDefinition(target.kind).category === 'trigger') {
-      error({ code: 'edge_into_trigger', edgeId: edge.id, nodeId: target.id, message: `edge "${edge.id}" leads into trigger "${target.id}"; triggers start journeys and cannot be entered from another node` });
+      error({ code: 'edge_into_trigger', edgeId: edge.id, nodeId: target.id, message: `edge "${edge.id}" leads into trigger "${target.id}"; triggers start journeys and cannot be entered from another node; delete the edge or connect it to a node after the trigger` });
       continue;
     }
     const sourceChecked = checked.get(source.id);
@@ -124,7 +155,7 @@ export const validateJourney = (input: unknown, context: WorkspaceContext = {}):
     const key = `${edge.source}\u0000${edge.outcome}`;
     const previous = connected.get(key);
     if (previous) {
-      error({ code: 'outcome_connected_twice', edgeId: edge.id, nodeId: source.id, message: `outcome "${edge.outcome}" of node "${source.id}" is already connected by edge "${previous.id}"; an outcome leads to exactly one node` });
+      error({ code: 'outcome_connected_twice', edgeId: edge.id, nodeId: source.id, message: `outcome "${edge.outcome}" of node "${source.id}" is already connected by edge "${previous.id}"; an outcome leads to exactly one node, so delete one of the two edges` });
       continue;
     }
     connected.set(key, edge);

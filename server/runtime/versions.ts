@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../drizzle/db.js';
+import type { Database, Executor } from '../../drizzle/db.js';
 import { journeys, journeyVersions } from '../../drizzle/schema.js';
 import { bindJourney, machineKey, unknownReferences, type BoundJourney, type EntryPoint } from '../../workflows/index.js';
 
@@ -8,13 +8,14 @@ import { bindJourney, machineKey, unknownReferences, type BoundJourney, type Ent
  * `limit`, least recently used evicted). The list of live journeys per workspace is re-read after
  * `entryTtlMs`, and at once in the process that published or paused.
  */
-export const createVersionCache = (db: Database, now: () => number, options: { limit?: number; entryTtlMs?: number } = {}) => {
+export const createVersionCache = (database: Database, now: () => number, options: { limit?: number; entryTtlMs?: number } = {}) => {
   const limit = options.limit ?? 500;
   const entryTtlMs = options.entryTtlMs ?? 1_000;
   const machines = new Map<string, BoundJourney>();
   const entries = new Map<string, { until: number; points: EntryPoint[] }>();
 
-  const machine = async (workspaceId: string, journeyId: string, version: number): Promise<BoundJourney> => {
+  /** `db` may be the caller's transaction (PGlite has one connection: reading outside it would wait forever). */
+  const machine = async (workspaceId: string, journeyId: string, version: number, db: Executor = database): Promise<BoundJourney> => {
     const key = `${workspaceId}/${machineKey(journeyId, version)}`;
     const cached = machines.get(key);
     if (cached) {
@@ -38,7 +39,7 @@ export const createVersionCache = (db: Database, now: () => number, options: { l
   return {
     machine,
     /** Journeys that take new entries (status live) in a workspace. */
-    async entryPoints(workspaceId: string): Promise<EntryPoint[]> {
+    async entryPoints(workspaceId: string, db: Executor = database): Promise<EntryPoint[]> {
       const cached = entries.get(workspaceId);
       if (cached && cached.until > now()) return cached.points;
       const rows = await db

@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { testConfig, type Config } from '../../server/config.js';
+import { processBatch } from '../../server/runtime/worker.js';
 import { createApp } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../server/bootstrap.js';
 import { createServices } from '../../server/services-factory.js';
@@ -39,6 +41,16 @@ export const startHarness = async (overrides: Partial<Config> = {}) => {
     ingest: (path: string, json: unknown) =>
       request(path, { method: 'POST', json }, `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`),
     request,
+    /** Runs the worker until no customer has pending work (fails the test if it never settles). */
+    drain: async (): Promise<number> => {
+      let steps = 0;
+      for (let i = 0; i < 200; i += 1) {
+        const report = await processBatch(handle.services);
+        if (report.customers === 0) return steps;
+        steps += report.steps;
+      }
+      throw new Error('the worker did not become idle after 200 batches');
+    },
     close: async () => {
       await handle.database.close();
       await database.drop();
@@ -46,3 +58,10 @@ export const startHarness = async (overrides: Partial<Config> = {}) => {
   };
 };
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Reads a JSON response and checks its status (the body is in the failure message). */
+export const json = async <T>(response: Response, status: number): Promise<T> => {
+  const body = (await response.json()) as T;
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  return body;
+};

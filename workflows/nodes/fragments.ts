@@ -6,9 +6,18 @@ import { evaluateRule, type RuleEvaluation } from '../rule-evaluator.js';
 import type { CompileContext, CustomerUpdate } from './kind.js';
 import type { CustomerProfile } from '../domain.js';
 
-/** Plain JSON copy (drops `undefined`), so compiled output never holds anything but data. */
+/**
+ * Plain JSON copy (drops `undefined`, sorts object keys), so compiled output is data only and the
+ * same params give the same bytes whatever order their keys came in (jsonb does not keep it).
+ */
 export const toJson = (value: unknown): { [key: string]: JsonValue } =>
-  JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
+  JSON.parse(
+    JSON.stringify(value ?? {}, (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ),
+  ) as { [key: string]: JsonValue };
 
 /** A node that moves straight on through its single `next` outcome. */
 export const passThrough = (ctx: CompileContext): Omit<StateJson, 'id'> => ({ always: [{ target: ctx.target('next') }] });

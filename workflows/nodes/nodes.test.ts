@@ -6,7 +6,7 @@
  * kind added to `nodeKinds` fails the type check (the `Record<NodeKind, …>` tables) and the
  * "every kind has a golden" tests until it gets its own entries here.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compile } from '../compiler.js';
 import type { CustomerProfile, JsonValue } from '../domain.js';
 import type { JourneyEvent, JourneyEventType } from '../events.js';
@@ -987,5 +987,39 @@ describe('action effects', () => {
     const email = nodeKindDefinition('send_email');
     const params = email.params.parse({ subject: 'ok', body: '{% for i in (1..2000000) %}x{% endfor %}' });
     expect(() => email.effect?.(params, scope)).toThrow(/^template could not be rendered: memory alloc limit exceeded/);
+  });
+});
+
+describe('template safety in effects', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const emailWithBody = (body: string): unknown => nodeKindDefinition('send_email').params.parse({ subject: 'Hi', body });
+  /** The rendered body, or the error message when rendering refused. */
+  const rendered = (body: string): string => {
+    try {
+      return String(nodeKindDefinition('send_email').effect?.(emailWithBody(body), scope).payload.body);
+    } catch (error) {
+      return `refused: ${(error as Error).message}`;
+    }
+  };
+
+  it.each([`{% include 'package.json' %}`, `{% render 'package.json' %}`, `{% layout 'package.json' %}x`])(
+    '%s does not put a server file into the message',
+    (body) => {
+      // package.json of this repository is in the working directory of the test run.
+      expect(rendered(body)).not.toContain('"name": "rapport"');
+    },
+  );
+
+  it('rendering does not read the wall clock ("now" is not the run’s virtual time)', () => {
+    const body = 'Year {{ "now" | date: "%Y" }}';
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.UTC(2020, 5, 1));
+    const in2020 = rendered(body);
+    vi.setSystemTime(Date.UTC(2040, 5, 1));
+    const in2040 = rendered(body);
+    expect(in2040).toBe(in2020);
   });
 });

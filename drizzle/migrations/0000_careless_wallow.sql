@@ -55,7 +55,8 @@ CREATE TABLE "events" (
 	"payload" jsonb NOT NULL,
 	"at" bigint NOT NULL,
 	"received_at" bigint NOT NULL,
-	"processed_at" bigint
+	"processed_at" bigint,
+	"error" text
 );
 --> statement-breakpoint
 CREATE TABLE "journey_versions" (

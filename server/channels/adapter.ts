@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { Channel, JsonValue } from '../../workflows/index.js';
+import type { Services } from '../services.js';
+
+/** An effect as the dispatcher hands it to an adapter: a claimed outbox row. */
+export interface EffectToPerform {
+  id: number;
+  workspaceId: string;
+  customerId: string;
+  runId: string;
+  nodeId: string;
+  idempotencyKey: string;
+  channel: string;
+  payload: Record<string, JsonValue>;
+  /** This attempt's number, 1 for the first. */
+  attempts: number;
+  createdAt: number;
+}
+
+export interface DeliveryContext {
+  services: Services;
+  /** Aborts when the attempt has run too long for its lease; adapters pass it to their I/O. */
+  signal: AbortSignal;
+}
+
+export interface Delivery {
+  /** What the provider answered (status, ids, generated codes); stored on the effect row. */
+  result: Record<string, JsonValue>;
+  /** Set when the effect was deliberately not performed (e.g. "no consent"); the row becomes `skipped`. */
+  skipped?: string;
+}
+
+/** Performs one channel's effects. Throws `DeliveryError` when the effect was not delivered. */
+export interface ChannelAdapter {
+  perform(effect: EffectToPerform, ctx: DeliveryContext): Promise<Delivery>;
+}
+
+export interface DeliveryErrorOptions {
+  /** Whether trying again later may succeed (timeouts, 5xx, 429) or never will (4xx, no address). */
+  retryable: boolean;
+  /** The provider asked us to wait at least this long (HTTP `Retry-After`). */
+  retryAfterMs?: number;
+}
+
+export class DeliveryError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: DeliveryErrorOptions) {
+    super(message);
+    this.name = 'DeliveryError';
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A payload that does not match its channel's shape is a bug upstream; retrying will not fix it. */
+export const invalidPayload = (channel: Channel, problem: string): DeliveryError =>
+  new DeliveryError(`invalid ${channel} effect payload: ${problem}`, { retryable: false });
+
+/** Parses an effect payload with its channel's schema; a mismatch fails the effect at once. */
+export const parsePayload = <T>(channel: Channel, schema: z.ZodType<T>, payload: unknown): T => {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw invalidPayload(channel, issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'malformed');
+};

@@ -1,0 +1,18 @@
+import { Hono } from 'hono';
+import { requireKey } from '../auth.js';
+import { badRequest, zodDetails } from '../errors.js';
+import type { AppEnv } from '../services.js';
+import { getRunDetail, listRuns, runListQuerySchema } from '../runtime/runs.js';
+
+/** Runs: the list (filters, keyset pagination) and one run with its steps, effects and pending timers. */
+export const runRoutes = new Hono<AppEnv>()
+  .use(requireKey('read'))
+  .get('/', async (c) => {
+    const query = runListQuerySchema.safeParse(c.req.query());
+    if (!query.success) {
+      const details = zodDetails(query.error, ['query']);
+      throw badRequest(`invalid query: ${details[0]?.message ?? 'malformed'} at ${details[0]?.path?.join('.') ?? 'query'}`, details);
+    }
+    return c.json(await listRuns(c.var.services, c.var.identity.workspaceId, query.data));
+  })
+  .get('/:id', async (c) => c.json(await getRunDetail(c.var.services, c.var.identity.workspaceId, c.req.param('id'))));

@@ -1,0 +1,228 @@
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { effects } from '../../drizzle/schema.js';
+import { channelSchema, type JsonValue } from '../../workflows/index.js';
+import { DeliveryError, type ChannelAdapter, type EffectToPerform } from '../channels/adapter.js';
+import { channelTargets, createChannelAdapters, type ChannelAdapters } from '../channels/index.js';
+import { webhookSecret } from '../channels/signing.js';
+import type { Services } from '../services.js';
+
+/**
+ * The dispatcher performs the outbox (`effects`). Delivery is at-least-once; providers see each
+ * effect once because every call carries the effect's idempotency key.
+ *
+ * 1. Claim: one short statement picks due pending effects with `FOR UPDATE SKIP LOCKED`, counts the
+ *    attempt and moves `next_attempt_at` a lease ahead. Other processes skip the rows while the
+ *    statement runs and find them not due afterwards; a process that dies mid-send leaves the row
+ *    to be retried when the lease runs out.
+ * 2. Perform, outside any transaction, all claimed effects concurrently through their adapters
+ *    (each bounded well inside the lease: HTTP 10 s, SMTP 10–30 s).
+ * 3. Record: sent / skipped / retry later (exponential backoff with full jitter, at least what the
+ *    provider's Retry-After asked) / failed. The update is fenced on the attempt number, so a slow
+ *    process whose lease ran out cannot overwrite a newer attempt's outcome.
+ */
+export const leaseMs = 60_000;
+export const backoffBaseMs = 5_000;
+export const backoffCapMs = 24 * 60 * 60 * 1000;
+const lastErrorLimit = 2_000;
+
+export interface DispatchOptions {
+  /** Adapters to use instead of those configured from `services.config` (tests). */
+  adapters?: ChannelAdapters;
+  /** Source of jitter in [0, 1); `Math.random` unless a test pins it. */
+  random?: () => number;
+}
+
+export interface DispatchTally {
+  claimed: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  skipped: number;
+}
+
+/**
+ * The wait before attempt `attempts + 1`: full jitter over min(cap, base × 2^(attempts−1)) — 5 s,
+ * 10 s, 20 s … up to 24 h — but never shorter than the provider's `Retry-After` (itself capped).
+ */
+export const retryDelayMs = (attempts: number, random: () => number, retryAfterMs?: number): number => {
+  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  const jittered = Math.floor(random() * ceiling);
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoffCapMs));
+};
+
+type EffectRow = typeof effects.$inferSelect;
+type Outcome =
+  | { status: 'sent'; result: Record<string, JsonValue> }
+  | { status: 'skipped'; result: Record<string, JsonValue>; reason: string }
+  | { status: 'failed' | 'retry'; error: DeliveryError };
+
+const adaptersByServices = new WeakMap<Services, ChannelAdapters>();
+
+/** The configured adapters for `services`, built once (the SMTP transport is reused). */
+export const channelAdaptersFor = (services: Services): ChannelAdapters => {
+  let adapters = adaptersByServices.get(services);
+  if (!adapters) {
+    adapters = createChannelAdapters(services.config);
+    adaptersByServices.set(services, adapters);
+    if (webhookSecret(services.config).generated) {
+      services.log.warn('RAPPORT_WEBHOOK_SECRET is not set: outbound webhooks are signed with a secret generated for this process, which receivers cannot know and which changes on restart. Set RAPPORT_WEBHOOK_SECRET=whsec_… to make signatures verifiable.');
+    }
+    services.log.info({ channels: channelTargets(services.config) }, 'effect channels');
+  }
+  return adapters;
+};
+
+/** Claims, performs and records one batch of due effects. */
+export const dispatchBatch = async (services: Services, options: DispatchOptions = {}): Promise<DispatchTally> => {
+  const adapters = options.adapters ?? channelAdaptersFor(services);
+  const claimed = await claimDueEffects(services);
+  const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0 };
+  const settled = await Promise.allSettled(
+    claimed.map(async (row) => {
+      const outcome = await perform(services, adapters, row);
+      const recorded = await record(services, row, outcome, options.random ?? Math.random);
+      if (!recorded) return;
+      if (outcome.status === 'retry') tally.retried += 1;
+      else tally[outcome.status] += 1;
+    }),
+  );
+  for (const result of settled) {
+    // The effect stays claimed and is retried when its lease runs out.
+    if (result.status === 'rejected') services.log.error({ err: result.reason as unknown }, 'could not record an effect outcome');
+  }
+  return tally;
+};
+
+/**
+ * One statement, so one short transaction: lock due rows other claimers have not locked, count the
+ * attempt and push them a lease ahead. Rows another process holds are skipped, never waited for.
+ */
+const claimDueEffects = async (services: Services): Promise<EffectRow[]> => {
+  const { db, now, config } = services;
+  const at = now();
+  const due = db
+    .select({ id: effects.id })
+    .from(effects)
+    .where(and(eq(effects.status, 'pending'), lte(effects.nextAttemptAt, at)))
+    .orderBy(asc(effects.nextAttemptAt), asc(effects.id))
+    .limit(config.RAPPORT_DISPATCH_BATCH)
+    .for('update', { skipLocked: true });
+  return db
+    .update(effects)
+    .set({ attempts: sql`${effects.attempts} + 1`, nextAttemptAt: at + leaseMs })
+    .where(inArray(effects.id, due))
+    .returning();
+};
+
+const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow): Promise<Outcome> => {
+  const channel = channelSchema.safeParse(row.channel);
+  const adapter: ChannelAdapter | undefined = channel.success ? adapters[channel.data] : undefined;
+  if (!adapter) return { status: 'failed', error: new DeliveryError(`no adapter for channel "${row.channel}"`, { retryable: false }) };
+  const effect: EffectToPerform = {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    customerId: row.customerId,
+    runId: row.runId,
+    nodeId: row.nodeId,
+    idempotencyKey: row.idempotencyKey,
+    channel: row.channel,
+    payload: row.payload,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+  };
+  try {
+    const delivery = await adapter.perform(effect, { services, signal: AbortSignal.timeout(leaseMs - 10_000) });
+    return delivery.skipped === undefined ? { status: 'sent', result: delivery.result } : { status: 'skipped', result: delivery.result, reason: delivery.skipped };
+  } catch (error) {
+    // Anything that is not a DeliveryError (a database hiccup, a bug) is retried: better late than lost.
+    const problem = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), { retryable: true });
+    const retry = problem.retryable && row.attempts < services.config.RAPPORT_MAX_ATTEMPTS;
+    return { status: retry ? 'retry' : 'failed', error: problem };
+  }
+};
+
+/** Stores the outcome of one attempt; false when a newer attempt owns the effect (our lease ran out). */
+const record = async (services: Services, row: EffectRow, outcome: Outcome, random: () => number): Promise<boolean> => {
+  const { db, now, log, metrics } = services;
+  const at = now();
+  const fence = and(eq(effects.id, row.id), eq(effects.attempts, row.attempts), eq(effects.status, 'pending'));
+  const context = { effectId: row.id, channel: row.channel, idempotencyKey: row.idempotencyKey, attempts: row.attempts };
+  let changed: { id: number }[];
+  switch (outcome.status) {
+    case 'sent':
+      changed = await db.update(effects).set({ status: 'sent', sentAt: at, result: outcome.result, lastError: null }).where(fence).returning({ id: effects.id });
+      log.debug(context, 'effect sent');
+      break;
+    case 'skipped':
+      changed = await db.update(effects).set({ status: 'skipped', result: outcome.result, lastError: outcome.reason }).where(fence).returning({ id: effects.id });
+      log.info({ ...context, reason: outcome.reason }, 'effect skipped');
+      break;
+    case 'retry': {
+      const delay = retryDelayMs(row.attempts, random, outcome.error.retryAfterMs);
+      const lastError = truncate(`${outcome.error.message} (attempt ${row.attempts} of ${services.config.RAPPORT_MAX_ATTEMPTS}; next in ${Math.round(delay / 1000)} s)`);
+      changed = await db.update(effects).set({ nextAttemptAt: at + delay, lastError }).where(fence).returning({ id: effects.id });
+      log.warn({ ...context, error: outcome.error.message, retryInMs: delay }, 'effect failed, will retry');
+      break;
+    }
+    case 'failed': {
+      const reason = outcome.error.retryable ? `gave up after ${row.attempts} attempts` : 'not retryable';
+      const lastError = truncate(`${outcome.error.message} (${reason})`);
+      changed = await db.update(effects).set({ status: 'failed', lastError }).where(fence).returning({ id: effects.id });
+      log.warn({ ...context, error: outcome.error.message }, 'effect failed');
+      break;
+    }
+  }
+  if (changed.length === 0) {
+    log.warn({ ...context, outcome: outcome.status }, 'effect outcome not recorded: its lease ran out and another attempt took it over');
+    return false;
+  }
+  if (outcome.status !== 'retry') metrics.inc('rapport_effects_total', { channel: row.channel, status: outcome.status });
+  return true;
+};
+
+const truncate = (text: string): string => (text.length <= lastErrorLimit ? text : `${text.slice(0, lastErrorLimit - 1)}…`);
+
+export interface RunDispatcherOptions extends DispatchOptions {
+  /** Registers a listener that `services.wake()` calls (`ServicesHandle.onWake`), to skip the idle sleep. */
+  onWake?: (listener: () => void) => void;
+}
+
+/**
+ * Dispatches until `signal` aborts: straight on while there is work, sleeping RAPPORT_POLL_MS when
+ * idle (woken early by `services.wake()`), backing off when the database fails. An abort lets the
+ * batch in flight finish and be recorded before the promise resolves.
+ */
+export const runDispatcher = async (services: Services, signal: AbortSignal, options: RunDispatcherOptions = {}): Promise<void> => {
+  let woken = false;
+  let interrupt: (() => void) | null = null;
+  const wake = () => {
+    woken = true;
+    interrupt?.();
+  };
+  options.onWake?.(wake);
+  signal.addEventListener('abort', wake, { once: true });
+  let failures = 0;
+  while (!signal.aborted) {
+    woken = false;
+    let claimed = 0;
+    try {
+      claimed = (await dispatchBatch(services, options)).claimed;
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      services.log.error({ err: error }, 'dispatcher round failed');
+    }
+    if (signal.aborted) break;
+    if (failures === 0 && (claimed > 0 || woken)) continue;
+    const idleMs = failures === 0 ? services.config.RAPPORT_POLL_MS : Math.min(30_000, Math.max(services.config.RAPPORT_POLL_MS, 250) * 2 ** failures);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        interrupt = null;
+        resolve();
+      };
+      const timer = setTimeout(done, idleMs);
+      interrupt = done;
+    });
+  }
+};

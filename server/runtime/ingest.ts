@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { Database } from '../../drizzle/db.js';
+import { customers, events } from '../../drizzle/schema.js';
+import { isValidTimeZone, jsonValueSchema, type JsonValue } from '../../workflows/index.js';
+import { eventRow, type NewEventRow } from './event-rows.js';
+
+/**
+ * Segment HTTP Tracking API → event rows. The schemas accept what Segment and RudderStack
+ * libraries send (extra fields such as `_metadata`, `channel` or `writeKey` are dropped, `null`
+ * means "not given"); the mapping is pure, and `storeEvents` commits a request's rows at once.
+ */
+export const segmentCalls = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
+export type SegmentCallType = (typeof segmentCalls)[number];
+export const maxBatchCalls = 2_500;
+const maxIdLength = 200;
+
+type JsonObject = Record<string, JsonValue>;
+/** Properties, traits, context: an object, or null / absent for none. */
+const jsonObject = z.record(z.string(), jsonValueSchema).nullish();
+
+/** Ids may be strings or numbers (as in Segment); numbers become strings. */
+const idField = (field: string) =>
+  z
+    .union([z.string(), z.number()], { error: `${field} must be a string or a number` })
+    .transform(String)
+    .pipe(z.string().max(maxIdLength, `${field} is at most ${maxIdLength} characters`));
+
+const isoTime = (field: string) =>
+  z.iso.datetime({ offset: true, local: true, error: `${field} must be an ISO 8601 date-time such as "2026-01-05T09:00:00.000Z"` });
+
+const common = {
+  userId: idField('userId').nullish(),
+  anonymousId: idField('anonymousId').nullish(),
+  timestamp: isoTime('timestamp').nullish(),
+  sentAt: isoTime('sentAt').nullish(),
+  messageId: z.string().min(1, 'messageId must not be empty; leave it out to have one generated').max(maxIdLength, `messageId is at most ${maxIdLength} characters`).nullish(),
+  context: jsonObject,
+};
+
+const eventName = z
+  .string({ error: 'event is required on track calls: the name of the action, e.g. "Order Completed"' })
+  .min(1, 'event must not be empty; name the action, e.g. "Order Completed"')
+  .max(200, 'event is at most 200 characters');
+
+/** `userId ?? anonymousId`, where an empty string counts as absent. */
+const customerIdOf = (call: { userId?: string | null | undefined; anonymousId?: string | null | undefined }): string | null =>
+  call.userId || call.anonymousId || null;
+
+const identified = { error: 'userId or anonymousId is required: who did this?', path: ['userId'] };
+const viewed = { name: z.string().max(200, 'name is at most 200 characters').nullish(), category: z.string().max(200).nullish(), properties: jsonObject };
+
+export const segmentCallSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('identify'), ...common, traits: jsonObject }).refine((c) => customerIdOf(c) !== null, identified),
+    z.object({ type: z.literal('track'), ...common, event: eventName, properties: jsonObject }).refine((c) => customerIdOf(c) !== null, identified),
+    z.object({ type: z.literal('page'), ...common, ...viewed }).refine((c) => customerIdOf(c) !== null, identified),
+    z.object({ type: z.literal('screen'), ...common, ...viewed }).refine((c) => customerIdOf(c) !== null, identified),
+    z.object({ type: z.literal('group'), ...common, groupId: idField('groupId'), traits: jsonObject }).refine((c) => customerIdOf(c) !== null, identified),
+    z.object({ type: z.literal('alias'), ...common, previousId: idField('previousId') }).refine((c) => customerIdOf(c) !== null, identified),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `type must be one of ${segmentCalls.join(', ')}` : undefined) },
+);
+export type SegmentCall = z.infer<typeof segmentCallSchema>;
+
+export const segmentBatchSchema = z.object({
+  batch: z
+    .array(segmentCallSchema, { error: 'batch must be an array of calls' })
+    .max(maxBatchCalls, `a batch holds at most ${maxBatchCalls} calls; split it`),
+  /** Merged under each call's own context. */
+  context: jsonObject,
+});
+
+export interface SegmentRequest {
+  calls: SegmentCall[];
+  context: JsonObject | null;
+}
+
+/** Validates a body for `/v1/batch` or a single-call endpoint (whose `type` comes from the path). */
+export const parseSegmentRequest = (endpoint: SegmentCallType | 'batch', body: Record<string, unknown>) => {
+  if (endpoint === 'batch') {
+    const parsed = segmentBatchSchema.safeParse(body);
+    return parsed.success ? { success: true as const, data: { calls: parsed.data.batch, context: parsed.data.context ?? null } } : parsed;
+  }
+  const parsed = segmentCallSchema.safeParse({ ...body, type: endpoint });
+  return parsed.success ? { success: true as const, data: { calls: [parsed.data], context: null } } : parsed;
+};
+
+/** Epoch ms of a validated ISO date-time; one without an offset is read as UTC, not as server time. */
+export const instantOf = (iso: string): number => Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(iso) ? iso : `${iso}Z`);
+
+export interface IngestScope {
+  workspaceId: string;
+  receivedAt: number;
+  /** Message id for calls that bring none (a UUID in production). */
+  newMessageId: () => string;
+}
+
+const viewedProperties = (call: { name?: string | null | undefined; category?: string | null | undefined; properties?: JsonObject | null | undefined }): JsonObject => ({
+  ...(call.category != null ? { category: call.category } : {}),
+  ...(call.name != null ? { name: call.name } : {}),
+  ...(call.properties ?? {}),
+});
+
+/** One event row for one Segment call: page/screen become "Page Viewed"/"Screen Viewed" tracks, group/alias are stored as `ignored`. */
+export const eventRowFromCall = (call: SegmentCall, batchContext: JsonObject | null, scope: IngestScope): NewEventRow => {
+  const fields = {
+    workspaceId: scope.workspaceId,
+    customerId: customerIdOf(call) ?? '',
+    messageId: call.messageId ?? scope.newMessageId(),
+    at: call.timestamp ? instantOf(call.timestamp) : scope.receivedAt,
+    receivedAt: scope.receivedAt,
+  };
+  const context: JsonObject = { ...(batchContext ?? {}), ...(call.context ?? {}) };
+  const withContext = Object.keys(context).length > 0 ? { context } : {};
+  switch (call.type) {
+    case 'identify': {
+      const timezone = context['timezone'];
+      const knownZone = typeof timezone === 'string' && isValidTimeZone(timezone) ? { timezone } : {};
+      return eventRow('identify', fields, { traits: call.traits ?? {}, ...knownZone, ...withContext });
+    }
+    case 'track':
+      return eventRow('track', { ...fields, name: call.event }, { properties: call.properties ?? {}, ...withContext });
+    case 'page':
+      return eventRow('track', { ...fields, name: 'Page Viewed' }, { properties: viewedProperties(call), ...withContext });
+    case 'screen':
+      return eventRow('track', { ...fields, name: 'Screen Viewed' }, { properties: viewedProperties(call), ...withContext });
+    case 'group':
+      return eventRow('ignored', fields, { call: 'group', groupId: call.groupId, traits: call.traits ?? {}, ...withContext });
+    case 'alias':
+      return eventRow('ignored', fields, { call: 'alias', previousId: call.previousId, ...withContext });
+  }
+};
+
+export const eventRowsFromRequest = (request: SegmentRequest, scope: IngestScope): NewEventRow[] =>
+  request.calls.map((call) => eventRowFromCall(call, request.context, scope));
+
+const chunked = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+/** Rows per INSERT statement: well under PostgreSQL's 65,535 bind parameters. */
+const rowsPerStatement = 1_000;
+
+/**
+ * Commits rows in one transaction: creates missing customers (traits come later, from the worker
+ * applying identify events), then appends the events, skipping message ids already stored (also
+ * repeats within `rows`, first wins). Returns how many events are new.
+ */
+export const storeEvents = async (db: Database, rows: readonly NewEventRow[]): Promise<number> => {
+  const byMessage = new Map<string, NewEventRow>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.workspaceId, row.messageId]);
+    if (!byMessage.has(key)) byMessage.set(key, row);
+  }
+  if (byMessage.size === 0) return 0;
+  const newCustomers = new Map<string, typeof customers.$inferInsert>();
+  for (const row of byMessage.values()) {
+    const key = JSON.stringify([row.workspaceId, row.customerId]);
+    if (!newCustomers.has(key)) newCustomers.set(key, { workspaceId: row.workspaceId, id: row.customerId, createdAt: row.receivedAt, updatedAt: row.receivedAt });
+  }
+  // A fixed order of customer inserts keeps concurrent requests for the same new customers from deadlocking.
+  const customerRows = [...newCustomers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return db.transaction(async (tx) => {
+    for (const chunk of chunked(customerRows, rowsPerStatement)) {
+      await tx.insert(customers).values(chunk).onConflictDoNothing({ target: [customers.workspaceId, customers.id] });
+    }
+    let inserted = 0;
+    // Arrival order is kept: `seq` is the per-customer order the worker applies events in.
+    for (const chunk of chunked([...byMessage.values()], rowsPerStatement)) {
+      const stored = await tx
+        .insert(events)
+        .values(chunk)
+        .onConflictDoNothing({ target: [events.workspaceId, events.messageId] })
+        .returning({ seq: events.seq });
+      inserted += stored.length;
+    }
+    return inserted;
+  });
+};

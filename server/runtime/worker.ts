@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import {
+  advance,
+  machineKey,
+  type BoundJourney,
+  type EntryPoint,
+  type PriorRun,
+  type Work,
+} from '../../workflows/index.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../drizzle/db.js';
+import { events, timers } from '../../drizzle/schema.js';
+import type { Services } from '../services.js';
+import { workFromRow } from './event-rows.js';
+import {
+  findCandidates,
+  keyOf,
+  loadActiveRuns,
+  loadDueTimers,
+  loadHistory,
+  loadLatestEndedRuns,
+  loadPendingEvents,
+  lockCustomers,
+  toProfile,
+  type CustomerKey,
+} from './load.js';
+import { persistOutcomes, type CustomerOutcome } from './persist.js';
+
+const DAY = 86_400_000;
+/** A customer whose work failed is retried after this long (timers) or never (events, kept with the error). */
+const RETRY_FAILED_TIMER_MS = 60_000;
+
+const groupBy = <T extends { workspaceId: string; customerId: string }>(rows: readonly T[]): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+};
+
+interface FailedCustomer {
+  seqs: number[];
+  timers: { runId: string; timerId: string }[];
+  message: string;
+}
+
+const parkFailures = async (tx: Executor, failures: readonly FailedCustomer[], now: number): Promise<void> => {
+  for (const failure of failures) {
+    if (failure.seqs.length > 0) {
+      await tx.update(events).set({ processedAt: now, error: failure.message }).where(inArray(events.seq, failure.seqs));
+    }
+    for (const t of failure.timers) {
+      await tx.update(timers).set({ dueAt: now + RETRY_FAILED_TIMER_MS }).where(and(eq(timers.runId, t.runId), eq(timers.timerId, t.timerId)));
+    }
+  }
+};
+
+export interface BatchReport {
+  customers: number;
+  events: number;
+  timers: number;
+  steps: number;
+}
+
+/** Longest event-history window a machine looks at, in days (0 when it has no such condition). */
+const historyDays = (() => {
+  const cache = new WeakMap<BoundJourney, number>();
+  return (bound: BoundJourney): number => {
+    const cached = cache.get(bound);
+    if (cached !== undefined) return cached;
+    let days = 0;
+    for (const state of Object.values(bound.compiled.machine.states)) {
+      for (const t of state.always ?? []) {
+        if (t.guard?.type === 'rapport.event_count') days = Math.max(days, Number(t.guard.params?.withinDays ?? 0));
+      }
+    }
+    cache.set(bound, days);
+    return days;
+  };
+})();
+
+/**
+ * One unit of work, in one transaction: claim customers with pending events or due timers
+ * (FOR UPDATE SKIP LOCKED on their rows, so each customer is processed by one worker at a time, in
+ * order), advance each through all their journeys with the pure core, and write customers, runs,
+ * steps, timers, effects and processed marks together.
+ */
+export const processBatch = async (services: Services): Promise<BatchReport> => {
+  const { config, versions, metrics } = services;
+  const now = services.now();
+  const report = await services.db.transaction(async (tx) => {
+    const candidates = await findCandidates(tx, now, config.RAPPORT_BATCH_CUSTOMERS);
+    const locked = await lockCustomers(tx, candidates, config.RAPPORT_BATCH_CUSTOMERS);
+    if (locked.length === 0) return { customers: 0, events: 0, timers: 0, steps: 0, lateness: [] as number[], started: 0 };
+    const keys: CustomerKey[] = locked.map((row) => ({ workspaceId: row.workspaceId, customerId: row.id }));
+
+    const [pendingEvents, dueTimers, activeRuns, endedRuns] = await Promise.all([
+      loadPendingEvents(tx, keys, keys.length * config.RAPPORT_BATCH_EVENTS),
+      loadDueTimers(tx, keys, now),
+      loadActiveRuns(tx, keys),
+      loadLatestEndedRuns(tx, keys),
+    ]);
+
+    // Machines for every version in play, and each workspace's live journeys.
+    const machines = new Map<string, BoundJourney>();
+    const entryPoints = new Map<string, EntryPoint[]>();
+    for (const workspaceId of new Set(keys.map((k) => k.workspaceId))) {
+      const points = await versions.entryPoints(workspaceId, tx);
+      entryPoints.set(workspaceId, points);
+      for (const p of points) machines.set(`${workspaceId}/${machineKey(p.journeyId, p.version)}`, await versions.machine(workspaceId, p.journeyId, p.version, tx));
+    }
+    for (const run of activeRuns) {
+      const key = `${run.workspaceId}/${machineKey(run.journeyId, run.version)}`;
+      if (!machines.has(key)) machines.set(key, await versions.machine(run.workspaceId, run.journeyId, run.version, tx));
+    }
+    const maxDays = Math.max(0, ...[...machines.values()].map(historyDays));
+    const history = maxDays > 0 ? await loadHistory(tx, keys, now - maxDays * DAY) : new Map();
+
+    const outcomes: CustomerOutcome[] = [];
+    const processedSeqs: number[] = [];
+    const lateness: number[] = [];
+    let eventCount = 0;
+    let timerCount = 0;
+    let started = 0;
+    const eventsOf = groupBy(pendingEvents);
+    const timersOf = groupBy(dueTimers);
+    const runsOf = groupBy(activeRuns);
+    const endedOf = groupBy(endedRuns);
+    const failures: FailedCustomer[] = [];
+    for (const row of locked) {
+      const key = keyOf({ workspaceId: row.workspaceId, customerId: row.id });
+      const myEvents = (eventsOf.get(key) ?? []).slice(0, config.RAPPORT_BATCH_EVENTS);
+      const myTimers = timersOf.get(key) ?? [];
+      try {
+      // Work in time order: a timer due before an event arrived fires first.
+      const items: { at: number; order: number; work: Work | null; seq?: number }[] = [
+        ...myTimers.map((t, i) => ({ at: t.dueAt, order: i, work: { kind: 'timer', runId: t.runId, timer: { id: t.timerId, dueAt: t.dueAt, event: t.event } } as Work })),
+        ...myEvents.map((e, i) => ({ at: e.receivedAt, order: myTimers.length + i, work: workFromRow(e), seq: e.seq })),
+      ].sort((a, b) => a.at - b.at || a.order - b.order);
+      processedSeqs.push(...myEvents.map((e) => e.seq));
+      eventCount += myEvents.length;
+      timerCount += myTimers.length;
+      for (const t of myTimers) lateness.push(now - t.dueAt);
+
+      const myRuns = runsOf.get(key) ?? [];
+      const priorRuns = new Map<string, PriorRun[]>();
+      for (const ended of endedOf.get(key) ?? []) priorRuns.set(ended.journeyId, [{ enteredAt: ended.enteredAt, status: 'done' }]);
+      const workspaceMachines = new Map(
+        [...machines].filter(([k]) => k.startsWith(`${row.workspaceId}/`)).map(([k, v]) => [k.slice(row.workspaceId.length + 1), v]),
+      );
+      const before = toProfile(row);
+      const output = advance({
+        customer: before,
+        runs: myRuns.map((r) => ({ run: r.state, version: r.version })),
+        machines: workspaceMachines,
+        entryPoints: entryPoints.get(row.workspaceId) ?? [],
+        priorRuns,
+        work: items.map((i) => i.work).filter((w): w is Work => w !== null),
+        now,
+        history: history.get(key) ?? [],
+        newRunId: () => randomUUID(),
+      });
+      started += [...output.runs.values()].filter((r) => r.started).length;
+      outcomes.push({
+        workspaceId: row.workspaceId,
+        customerId: row.id,
+        before,
+        output,
+        claimedTimers: myTimers.map((t) => ({ runId: t.runId, timerId: t.timerId })),
+      });
+      } catch (error) {
+        // One customer's bad data must not stall everyone else: park their work with the reason.
+        const message = error instanceof Error ? error.message : String(error);
+        services.log.error({ err: error, workspaceId: row.workspaceId, customerId: row.id }, 'customer could not be advanced');
+        failures.push({ seqs: myEvents.map((e) => e.seq), timers: myTimers.map((t) => ({ runId: t.runId, timerId: t.timerId })), message });
+        const failedSeqs = new Set(myEvents.map((e) => e.seq));
+        processedSeqs.splice(0, processedSeqs.length, ...processedSeqs.filter((seq) => !failedSeqs.has(seq)));
+      }
+    }
+    await persistOutcomes(tx, outcomes, processedSeqs, now);
+    await parkFailures(tx, failures, now);
+    const steps = outcomes.reduce((n, o) => n + o.output.steps.length, 0);
+    return { customers: locked.length, events: eventCount, timers: timerCount, steps, lateness, started };
+  });
+  metrics.inc('rapport_events_processed_total', {}, report.events);
+  metrics.inc('rapport_steps_total', {}, report.steps);
+  metrics.inc('rapport_runs_started_total', {}, report.started);
+  for (const late of report.lateness) metrics.observe('rapport_timer_lateness_ms', {}, late);
+  if (report.steps > 0) services.wake();
+  return { customers: report.customers, events: report.events, timers: report.timers, steps: report.steps };
+};
+
+/** Runs batches until aborted; sleeps `RAPPORT_POLL_MS` when idle unless woken. Finishes the batch in flight on abort. */
+export const runWorker = async (services: Services, signal: AbortSignal, onWake?: (listener: () => void) => void): Promise<void> => {
+  let interrupt: (() => void) | null = null;
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    interrupt?.();
+  };
+  onWake?.(wake);
+  signal.addEventListener('abort', wake, { once: true });
+  while (!signal.aborted) {
+    woken = false;
+    let report: BatchReport = { customers: 0, events: 0, timers: 0, steps: 0 };
+    try {
+      report = await processBatch(services);
+    } catch (error) {
+      services.log.error({ err: error }, 'worker batch failed; retrying');
+    }
+    if (report.customers > 0 || woken || signal.aborted) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), services.config.RAPPORT_POLL_MS);
+      const done = () => {
+        clearTimeout(timer);
+        interrupt = null;
+        resolve();
+      };
+      interrupt = done;
+    });
+  }
+};

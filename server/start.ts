@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { bootstrapWorkspace } from './bootstrap.js';
+import type { Config } from './config.js';
+import { runDispatcher } from './runtime/dispatcher.js';
+import { importExampleJourneys } from './runtime/journeys.js';
+import { runWorker } from './runtime/worker.js';
+import { createServices } from './services-factory.js';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole product: database (migrated), HTTP API, worker and dispatcher. */
+export const startServer = async (config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<RunningServer> => {
+  const handle = await createServices(config);
+  const { services } = handle;
+  const boot = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY }, services.log);
+  if (boot.created && config.RAPPORT_EXAMPLES === 'true') {
+    const imported = await importExampleJourneys(services, boot.workspaceId);
+    services.log.info({ journeys: imported }, 'example journeys imported and published');
+  }
+  const app = createApp(services);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${port}`;
+
+  const controller = new AbortController();
+  const loops = Promise.all([
+    runWorker(services, controller.signal, handle.onWake),
+    runDispatcher(services, controller.signal, { onWake: handle.onWake }),
+  ]);
+
+  const writeKey = boot.generatedKeys.find((k) => k.scope === 'write')?.key ?? config.RAPPORT_WRITE_KEY ?? '<your write key>';
+  print(`Rapport is running at ${url} (database: ${handle.database.kind} ${handle.database.location})`);
+  for (const { scope, key } of boot.generatedKeys) print(`  ${scope} key (shown once, keep it): ${key}`);
+  print(`Try it:`);
+  print(
+    `  curl -u '${writeKey}:' -H 'content-type: application/json' -d '{"userId":"ada","event":"E-book Downloaded","properties":{"title":"CRM basics"}}' ${url}/v1/track`,
+  );
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      services.log.info('shutting down: no new requests, finishing batches in flight');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      controller.abort();
+      await loops;
+      await handle.database.close();
+    })());
+  return { url, stop };
+};
