@@ -12,6 +12,8 @@ const ms = (name: string) => bigint(name, { mode: 'number' });
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** Standard Webhooks secret ("whsec_…") for signing outbound webhooks; generated at first start. */
+  webhookSecret: text('webhook_secret'),
   createdAt: ms('created_at').notNull(),
 });
 
@@ -203,6 +205,23 @@ export const effects = pgTable(
     index('effects_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('effects_run').on(t.runId),
   ],
+);
+
+/**
+ * When each date-relative trigger next fires for a customer (one row per customer, journey and
+ * trigger node). Recomputed whenever the customer is processed; due rows become `date_reached` events.
+ */
+export const dateSchedules = pgTable(
+  'date_schedules',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    trait: text('trait').notNull(),
+    dueAt: ms('due_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId, t.journeyId, t.nodeId] }), index('date_schedules_due').on(t.dueAt)],
 );
 
 /** Tasks created by journeys for people or teams. */

@@ -17,13 +17,15 @@ export const createApp = (services: Services) => {
     c.set('services', services);
     await next();
   });
-  app.route('/', healthRoutes);
-  app.route('/v1/mailbox', mailboxRoutes);
-  app.route('/v1/tasks', taskRoutes);
-  app.route('/v1/journeys', journeyRoutes);
-  app.route('/v1/runs', runRoutes);
-  app.route('/v1/customers', customerRoutes);
-  app.route('/', ingestRoutes);
+  // Chained so the route types add up: the editor's API client is typed from `AppType`.
+  const routes = app
+    .route('/', healthRoutes)
+    .route('/v1/mailbox', mailboxRoutes)
+    .route('/v1/tasks', taskRoutes)
+    .route('/v1/journeys', journeyRoutes)
+    .route('/v1/runs', runRoutes)
+    .route('/v1/customers', customerRoutes)
+    .route('/', ingestRoutes);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}; see GET /openapi.json` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
@@ -33,6 +35,8 @@ export const createApp = (services: Services) => {
     services.log.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'internal error; the request was not applied. See the server log for details.' } }, 500);
   });
-  return app;
+  return routes;
 };
 export type App = ReturnType<typeof createApp>;
+/** The typed route tree, for `hc<AppType>()` clients. */
+export type AppType = App;

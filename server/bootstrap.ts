@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../drizzle/db.js';
@@ -7,6 +7,8 @@ import { generateKey, hashKey, type KeyScope } from './keys.js';
 
 export interface Bootstrap {
   workspaceId: string;
+  /** The workspace's Standard Webhooks signing secret (generated at first start, then kept). */
+  webhookSecret: string;
   created: boolean;
   /** Keys generated now (shown once); empty when the workspace already existed or keys came from settings. */
   generatedKeys: { scope: KeyScope; key: string }[];
@@ -22,7 +24,12 @@ export const bootstrapWorkspace = async (
   const [existing] = await db.select().from(workspaces).limit(1);
   const workspaceId = existing?.id ?? 'default';
   const generatedKeys: Bootstrap['generatedKeys'] = [];
-  if (!existing) await db.insert(workspaces).values({ id: workspaceId, name: 'Default workspace', createdAt: now() });
+  let webhookSecret = existing?.webhookSecret ?? null;
+  if (!existing || !webhookSecret) {
+    webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    if (existing) await db.update(workspaces).set({ webhookSecret }).where(eq(workspaces.id, workspaceId));
+    else await db.insert(workspaces).values({ id: workspaceId, name: 'Default workspace', webhookSecret, createdAt: now() });
+  }
   const ensure = async (scope: KeyScope, configured: string | undefined, name: string): Promise<void> => {
     if (configured) {
       const hash = hashKey(configured);
@@ -40,5 +47,5 @@ export const bootstrapWorkspace = async (
   };
   await ensure('admin', keys.admin, 'Admin key');
   await ensure('write', keys.write, 'Write key');
-  return { workspaceId, created: !existing, generatedKeys };
+  return { workspaceId, webhookSecret, created: !existing, generatedKeys };
 };

@@ -21,7 +21,8 @@ const usage = `usage: rapport <command>
   export <journeyId>             print a journey as JSON
   runs [--journey ID] [--customer ID] [--status active|done] [--limit N]
                                  list runs, newest first
-  keys create <admin|write|read> create an API key (printed once)`;
+  keys create <admin|write|read> create an API key (printed once)
+  webhook-secret                 print the secret outbound webhooks are signed with`;
 
 const flag = (args: string[], name: string): string | undefined => {
   const index = args.indexOf(`--${name}`);
@@ -39,14 +40,14 @@ export const runCli = async (command: string, args: string[], config: Config, io
     });
     return 0;
   }
-  if (!['migrate', 'import', 'export', 'runs', 'keys'].includes(command)) {
+  if (!['migrate', 'import', 'export', 'runs', 'keys', 'webhook-secret'].includes(command)) {
     io.err(command === 'help' || command === '--help' ? usage : `unknown command "${command}"\n${usage}`);
     return command === 'help' || command === '--help' ? 0 : 2;
   }
   const handle = await createServices({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const { services } = handle;
   try {
-    const { workspaceId } = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY });
+    const { workspaceId, webhookSecret } = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY });
     switch (command) {
       case 'migrate':
         io.out(`database ${handle.database.kind} ${handle.database.location} is up to date`);
@@ -79,6 +80,9 @@ export const runCli = async (command: string, args: string[], config: Config, io
         if (page.runs.length === 0) io.out('no runs');
         return 0;
       }
+      case 'webhook-secret':
+        io.out(config.RAPPORT_WEBHOOK_SECRET ?? webhookSecret);
+        return 0;
       case 'keys': {
         const scope = args[1] as KeyScope | undefined;
         if (args[0] !== 'create' || !scope || !['admin', 'write', 'read'].includes(scope)) throw new Error('usage: rapport keys create <admin|write|read>');

@@ -18,6 +18,9 @@ export const startServer = async (config: Config, print: (line: string) => void 
   const handle = await createServices(config);
   const { services } = handle;
   const boot = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY }, services.log);
+  const secretConfigured = Boolean(config.RAPPORT_WEBHOOK_SECRET);
+  // Outbound webhooks are signed with the configured secret, else the workspace's stored one (stable across restarts).
+  services.config.RAPPORT_WEBHOOK_SECRET ??= boot.webhookSecret;
   if (boot.created && config.RAPPORT_EXAMPLES === 'true') {
     const imported = await importExampleJourneys(services, boot.workspaceId);
     services.log.info({ journeys: imported }, 'example journeys imported and published');
@@ -38,6 +41,7 @@ export const startServer = async (config: Config, print: (line: string) => void 
   const writeKey = boot.generatedKeys.find((k) => k.scope === 'write')?.key ?? config.RAPPORT_WRITE_KEY ?? '<your write key>';
   print(`Rapport is running at ${url} (database: ${handle.database.kind} ${handle.database.location})`);
   for (const { scope, key } of boot.generatedKeys) print(`  ${scope} key (shown once, keep it): ${key}`);
+  if (boot.created && !secretConfigured) print(`  webhook signing secret (for receivers; \`npx rapport webhook-secret\` shows it again): ${boot.webhookSecret}`);
   print(`Try it:`);
   print(
     `  curl -u '${writeKey}:' -H 'content-type: application/json' -d '{"userId":"ada","event":"E-book Downloaded","properties":{"title":"CRM basics"}}' ${url}/v1/track`,

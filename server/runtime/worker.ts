@@ -25,8 +25,11 @@ import {
   type CustomerKey,
 } from './load.js';
 import { persistOutcomes, type CustomerOutcome } from './persist.js';
+import { backfillDateSchedules, emitDueDateEvents, refreshDateSchedules } from './date-schedules.js';
 
 const DAY = 86_400_000;
+/** How often the worker looks for newly live date-triggered journeys to schedule existing customers. */
+const DATE_BACKFILL_EVERY_MS = 5_000;
 /** A customer whose work failed is retried after this long (timers) or never (events, kept with the error). */
 const RETRY_FAILED_TIMER_MS = 60_000;
 
@@ -182,6 +185,16 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
     }
     await persistOutcomes(tx, outcomes, processedSeqs, now);
     await parkFailures(tx, failures, now);
+    await refreshDateSchedules(
+      tx,
+      outcomes.map((o) => ({ workspaceId: o.workspaceId, customer: o.output.customer })),
+      (workspaceId) =>
+        (entryPoints.get(workspaceId) ?? []).flatMap((entry) => {
+          const bound = machines.get(`${workspaceId}/${machineKey(entry.journeyId, entry.version)}`);
+          return bound ? [{ entry, bound }] : [];
+        }),
+      now,
+    );
     const steps = outcomes.reduce((n, o) => n + o.output.steps.length, 0);
     return { customers: locked.length, events: eventCount, timers: timerCount, steps, lateness, started };
   });
@@ -203,10 +216,17 @@ export const runWorker = async (services: Services, signal: AbortSignal, onWake?
   };
   onWake?.(wake);
   signal.addEventListener('abort', wake, { once: true });
+  const backfilled = new Set<string>();
+  let backfillAt = 0;
   while (!signal.aborted) {
     woken = false;
     let report: BatchReport = { customers: 0, events: 0, timers: 0, steps: 0 };
     try {
+      if (services.now() >= backfillAt) {
+        await backfillDateSchedules(services, backfilled);
+        backfillAt = services.now() + DATE_BACKFILL_EVERY_MS;
+      }
+      await emitDueDateEvents(services);
       report = await processBatch(services);
     } catch (error) {
       services.log.error({ err: error }, 'worker batch failed; retrying');

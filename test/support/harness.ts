@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { testConfig, type Config } from '../../server/config.js';
 import { processBatch } from '../../server/runtime/worker.js';
+import { emitDueDateEvents } from '../../server/runtime/date-schedules.js';
 import { createApp } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../server/bootstrap.js';
 import { createServices } from '../../server/services-factory.js';
@@ -45,6 +46,7 @@ export const startHarness = async (overrides: Partial<Config> = {}) => {
     drain: async (): Promise<number> => {
       let steps = 0;
       for (let i = 0; i < 200; i += 1) {
+        await emitDueDateEvents(handle.services);
         const report = await processBatch(handle.services);
         if (report.customers === 0) return steps;
         steps += report.steps;
