@@ -32,6 +32,9 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/** Advisory lock id for migrations ("rapport" in ASCII, as a number). */
+const migrationLockKey = 0x7261_7070_6f72;
+
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 const redact = (url: string): string => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
@@ -41,7 +44,16 @@ export const openDatabase = async (options: DatabaseOptions): Promise<DatabaseHa
   if (options.url) {
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => undefined });
     const db = drizzlePostgres(client, { schema });
-    await migratePostgres(db, { migrationsFolder });
+    // Several processes may start at once on a fresh database: migrate under an advisory lock
+    // (held on its own connection), so the others wait and then find the migrations applied.
+    const lock = postgres(options.url, { max: 1, onnotice: () => undefined });
+    try {
+      await lock`select pg_advisory_lock(${migrationLockKey})`;
+      await migratePostgres(db, { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${migrationLockKey})`.catch(() => undefined);
+      await lock.end({ timeout: 5 });
+    }
     return { db: db as unknown as Database, kind: 'postgres', location: redact(options.url), close: () => client.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir ?? 'memory://';

@@ -260,3 +260,129 @@ export const mailbox = pgTable(
   (t) => [uniqueIndex('mailbox_idempotency').on(t.idempotencyKey)],
 );
 
+
+/** Settings of the plain shared-secret HMAC scheme (`hmac_sha256`): where the signature is and how it is written. */
+export interface HmacSchemeSettings {
+  /** Request header carrying the signature, e.g. "x-hub-signature-256" (matched case-insensitively). */
+  header: string;
+  encoding: 'hex' | 'base64';
+  /** Text before the signature in the header, e.g. "sha256=" (GitHub); "" for none. */
+  prefix: string;
+  /** Request header with the provider's delivery id (deduplication); without it the body's SHA-256 is the id. */
+  idHeader: string | null;
+}
+
+/** How a delivery's JSON becomes an event: each a JSON path ("$.customer.id"), a Liquid template, or (event only) a constant name. */
+export interface WebhookMapping {
+  customerId: string;
+  event: string;
+  /** A JSON path to an object; absent means the whole payload. */
+  properties?: string;
+}
+
+/** A signing secret of a source. Stored in clear because HMAC needs it; shown once, when created. */
+export interface SourceSecret {
+  secret: string;
+  createdAt: number;
+  /** After a rotation, older secrets are accepted until this time (null: no end, the newest secret). */
+  expiresAt: number | null;
+}
+
+/** Inbound webhook sources: a provider (shop, billing, forms) that posts signed deliveries to `/v1/hooks/:id`. */
+export const webhookSources = pgTable(
+  'webhook_sources',
+  {
+    /** Globally unique: the hook URL carries only this id. */
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    scheme: text('scheme', { enum: ['standard', 'hmac_sha256'] }).notNull(),
+    hmac: jsonb('hmac').$type<HmacSchemeSettings>(),
+    /** Newest first. */
+    secrets: jsonb('secrets').$type<SourceSecret[]>().notNull(),
+    mapping: jsonb('mapping').$type<WebhookMapping>().notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    disabledAt: ms('disabled_at'),
+  },
+  (t) => [index('webhook_sources_workspace').on(t.workspaceId, t.createdAt)],
+);
+
+/** Every request to a source's hook URL with its verdict: what came in and why it was accepted or rejected. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    /** Arrival order. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    sourceId: text('source_id').notNull(),
+    /** The sender's delivery id (`webhook-id`, or the scheme's id header / body hash); null when the request had none. */
+    webhookId: text('webhook_id'),
+    receivedAt: ms('received_at').notNull(),
+    /** Request headers without secret-bearing ones (signatures and credentials are redacted). */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    /** The raw body as text, cut at 64 KB (`bodyTruncated`). */
+    body: text('body').notNull(),
+    bodyTruncated: boolean('body_truncated').notNull().default(false),
+    verdict: text('verdict', { enum: ['accepted', 'rejected', 'duplicate'] }).notNull(),
+    /** The HTTP status the sender got. */
+    status: integer('status').notNull(),
+    reason: text('reason'),
+    /** The event the mapping produced (accepted and duplicate deliveries). */
+    event: jsonb('event').$type<{ customerId: string; name: string; properties: Record<string, JsonValue> }>(),
+    /** The `events` row's message id: `hook:<sourceId>:<webhookId>`. */
+    messageId: text('message_id'),
+  },
+  (t) => [index('webhook_deliveries_source').on(t.sourceId, t.id)],
+);
+
+/** One row per delivery attempt of an effect (the dispatcher's log), shown on the run. */
+export const effectAttempts = pgTable(
+  'effect_attempts',
+  {
+    effectId: bigint('effect_id', { mode: 'number' }).notNull(),
+    attempt: integer('attempt').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    at: ms('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    outcome: text('outcome', { enum: ['sent', 'skipped', 'retry', 'failed'] }).notNull(),
+    /** The HTTP status the provider answered (HTTP channels), else null. */
+    statusCode: integer('status_code'),
+    error: text('error'),
+    /** The start of the provider's answer (2 KB). */
+    response: text('response'),
+  },
+  (t) => [primaryKey({ columns: [t.effectId, t.attempt] })],
+);
+
+/** Outbound URLs that answered 410 Gone: effects to them fail at once until re-enabled. */
+export const disabledEndpoints = pgTable(
+  'disabled_endpoints',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** The URL as called, without its fragment. */
+    url: text('url').notNull(),
+    disabledAt: ms('disabled_at').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.url] })],
+);
+
+/** Who changed what: keys, sources, journeys, endpoints. Details never hold secrets. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    at: ms('at').notNull(),
+    /** The API key that made the change; null for the system (CLI, first start, the dispatcher). */
+    actorKeyId: text('actor_key_id'),
+    /** e.g. "key.create", "source.rotate", "journey.publish", "endpoint.enable". */
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    details: jsonb('details').$type<Record<string, JsonValue>>().notNull().default({}),
+  },
+  (t) => [index('audit_log_workspace').on(t.workspaceId, t.id)],
+);

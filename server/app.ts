@@ -3,12 +3,22 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorResponse } from './errors.js';
 import type { AppEnv, Services } from './services.js';
 import { healthRoutes } from './routes/health.js';
+import { backtestRoutes, journeyBacktestRoutes } from './routes/backtests.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { taskRoutes } from './routes/tasks.js';
 import { customerRoutes } from './routes/customers.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { runRoutes } from './routes/runs.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { journeyStatsRoutes } from './routes/journey-stats.js';
+import { editorRoutes } from './routes/editor.js';
+import { docsRoutes } from './routes/docs.js';
+import { sourceRoutes } from './routes/sources.js';
+import { hookRoutes } from './routes/hooks.js';
+import { keyRoutes } from './routes/keys.js';
+import { auditRoutes } from './routes/audit.js';
+import { endpointRoutes } from './routes/endpoints.js';
 
 /** The HTTP app. Every resource is a sub-app mounted here; one error path for all of them. */
 export const createApp = (services: Services) => {
@@ -23,9 +33,21 @@ export const createApp = (services: Services) => {
     .route('/v1/mailbox', mailboxRoutes)
     .route('/v1/tasks', taskRoutes)
     .route('/v1/journeys', journeyRoutes)
+    .route('/v1/journeys', journeyStatsRoutes)
+    .route('/v1/journeys', journeyBacktestRoutes)
+    .route('/v1/journeys', analyticsRoutes)
+    .route('/v1/backtests', backtestRoutes)
     .route('/v1/runs', runRoutes)
     .route('/v1/customers', customerRoutes)
-    .route('/', ingestRoutes);
+    .route('/', ingestRoutes)
+    .route('/v1/sources', sourceRoutes)
+    .route('/v1/hooks', hookRoutes)
+    .route('/v1/keys', keyRoutes)
+    .route('/v1/audit', auditRoutes)
+    .route('/v1/endpoints', endpointRoutes)
+    .route('/', docsRoutes)
+    // Last: the editor answers every other GET (SPA fallback), never API paths.
+    .route('/', editorRoutes);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}; see GET /openapi.json` } }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);

@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { ApiError } from './errors.js';
 import type { AppEnv } from './services.js';
 import type { KeyScope } from './keys.js';
+import { enforceRateLimit } from './rate-limit.js';
 
 const unauthorized = (message: string) =>
   new ApiError(401, 'unauthorized', message, [], { 'WWW-Authenticate': 'Basic realm="rapport", Bearer' });
@@ -20,7 +21,11 @@ const presentedKey = (header: string | undefined): string | null => {
   return null;
 };
 
-/** Requires a key with one of `scopes`; admin keys may do everything. */
+/**
+ * Requires a key with one of `scopes`; admin keys may do everything. Then takes a token from the
+ * key's rate-limit bucket: ingest routes (those a write key may call) use the ingest limits, the
+ * others the management limits.
+ */
 export const requireKey = (...scopes: KeyScope[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const key = presentedKey(c.req.header('authorization'));
@@ -30,6 +35,7 @@ export const requireKey = (...scopes: KeyScope[]) =>
     if (identity.scope !== 'admin' && !scopes.includes(identity.scope)) {
       throw new ApiError(403, 'forbidden', `a ${identity.scope} key cannot call this route; use a key with scope ${scopes.join(' or ')}`);
     }
+    enforceRateLimit(c.var.services, scopes.includes('write') ? 'ingest' : 'management', identity.keyId, `key ${identity.keyId}`);
     c.set('identity', identity);
     await next();
   });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../drizzle/db.js';
+import { sql, type Database, type Executor } from '../drizzle/db.js';
 import { apiKeys, workspaces } from '../drizzle/schema.js';
 import { generateKey, hashKey, type KeyScope } from './keys.js';
 
@@ -17,6 +17,21 @@ export interface Bootstrap {
 /** First start: creates the default workspace and its admin and write keys (from settings, or generated). */
 export const bootstrapWorkspace = async (
   db: Database,
+  now: () => number,
+  keys: { admin?: string | undefined; write?: string | undefined },
+  log?: Logger,
+): Promise<Bootstrap> =>
+  // Replicas of a new deployment start at once: one of them bootstraps, the others wait and see it done.
+  db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${bootstrapLockKey})`);
+    return bootstrapLocked(tx, now, keys, log);
+  });
+
+/** Advisory lock id for first-start bootstrapping. */
+const bootstrapLockKey = 0x7261_7070_6f73;
+
+const bootstrapLocked = async (
+  db: Executor,
   now: () => number,
   keys: { admin?: string | undefined; write?: string | undefined },
   log?: Logger,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { apiKeys } from '../drizzle/schema.js';
 import { bootstrapWorkspace } from './bootstrap.js';
 import type { Config } from './config.js';
-import { generateKey, hashKey, type KeyScope } from './keys.js';
+import type { KeyScope } from './keys.js';
+import { createKey } from './runtime/api-keys.js';
 import { exportJourney, importJourney, importSchemaFor } from './runtime/journeys.js';
 import { listRuns, runListQuerySchema } from './runtime/runs.js';
+import { replayJourney, replayStoredRun } from './runtime/replay.js';
 import { createServices } from './services-factory.js';
 import { startServer } from './start.js';
 
@@ -22,7 +22,9 @@ const usage = `usage: rapport <command>
   runs [--journey ID] [--customer ID] [--status active|done] [--limit N]
                                  list runs, newest first
   keys create <admin|write|read> create an API key (printed once)
-  webhook-secret                 print the secret outbound webhooks are signed with`;
+  webhook-secret                 print the secret outbound webhooks are signed with
+  replay <runId> | --journey ID [--version N]
+                                 re-run recorded inputs through the pinned version and compare`;
 
 const flag = (args: string[], name: string): string | undefined => {
   const index = args.indexOf(`--${name}`);
@@ -40,7 +42,7 @@ export const runCli = async (command: string, args: string[], config: Config, io
     });
     return 0;
   }
-  if (!['migrate', 'import', 'export', 'runs', 'keys', 'webhook-secret'].includes(command)) {
+  if (!['migrate', 'import', 'export', 'runs', 'keys', 'webhook-secret', 'replay'].includes(command)) {
     io.err(command === 'help' || command === '--help' ? usage : `unknown command "${command}"\n${usage}`);
     return command === 'help' || command === '--help' ? 0 : 2;
   }
@@ -80,14 +82,29 @@ export const runCli = async (command: string, args: string[], config: Config, io
         if (page.runs.length === 0) io.out('no runs');
         return 0;
       }
+      case 'replay': {
+        const journeyId = flag(args, 'journey');
+        const describe = (d: { seq: number; message: string } | null) => (d ? `diverges at step ${d.seq}: ${d.message}` : 'matches');
+        if (journeyId) {
+          const version = flag(args, 'version');
+          const report = await replayJourney(services, workspaceId, journeyId, { version: version === undefined ? undefined : Number(version) });
+          io.out(`${report.matched} of ${report.runs} runs of ${journeyId} replay exactly`);
+          for (const run of report.diverged) io.out(`  ${run.runId}: ${describe(run.divergence)}`);
+          return report.diverged.length === 0 ? 0 : 1;
+        }
+        const runId = args.find((a) => !a.startsWith('--'));
+        if (!runId) throw new Error('usage: rapport replay <runId> | --journey <journeyId> [--version N]');
+        const result = await replayStoredRun(services, workspaceId, runId);
+        io.out(`run ${runId} (${result.steps} steps): ${describe(result.divergence)}`);
+        return result.matched ? 0 : 1;
+      }
       case 'webhook-secret':
         io.out(config.RAPPORT_WEBHOOK_SECRET ?? webhookSecret);
         return 0;
       case 'keys': {
         const scope = args[1] as KeyScope | undefined;
         if (args[0] !== 'create' || !scope || !['admin', 'write', 'read'].includes(scope)) throw new Error('usage: rapport keys create <admin|write|read>');
-        const key = generateKey(scope);
-        await services.db.insert(apiKeys).values({ id: randomUUID(), workspaceId, scope, hash: hashKey(key), prefix: key.slice(0, 12), name: `${scope} key (CLI)`, createdAt: services.now() });
+        const { key } = await createKey(services, workspaceId, { name: `${scope} key (CLI)`, scope }, null);
         io.out(key);
         return 0;
       }

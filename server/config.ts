@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { allowListProblem } from './channels/addresses.js';
 
 /** Every setting, from the environment. Documented in the README ("Settings"). */
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const rate = (fallback: number) => z.coerce.number().positive().max(1_000_000).default(fallback);
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,14 +22,16 @@ export const configSchema = z.object({
   RAPPORT_MAX_BODY_BYTES: int(512_000),
   /** Customers claimed per worker transaction. */
   RAPPORT_BATCH_CUSTOMERS: int(200),
+  /** Worker loops per process (each claims its own batches; see "Performance"). */
+  RAPPORT_WORKER_CONCURRENCY: int(2),
   /** Events per customer per transaction. */
   RAPPORT_BATCH_EVENTS: int(100),
   /** Worker idle poll interval, ms. */
   RAPPORT_POLL_MS: int(100),
   /** Effects claimed per dispatcher round. */
   RAPPORT_DISPATCH_BATCH: int(50),
-  /** Attempts before an effect is marked failed. */
-  RAPPORT_MAX_ATTEMPTS: int(8),
+  /** Attempts before an effect is failed: 16 spreads retries over roughly a day (5 s doubling, capped at 24 h). */
+  RAPPORT_MAX_ATTEMPTS: int(16),
   /** SMTP server for email ("smtp://user:pass@host:587"); without it mail goes to the development mailbox. */
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Rapport <no-reply@rapport.local>'),
@@ -36,8 +40,17 @@ export const configSchema = z.object({
   CHAT_WEBHOOK_URL: z.string().url().optional(),
   /** Secret for signing outbound webhooks (Standard Webhooks, "whsec_" + base64). Generated at first start when absent. */
   RAPPORT_WEBHOOK_SECRET: z.string().optional(),
-  /** Comma-separated hosts outbound calls may reach even on private addresses (self-hosted targets). */
-  RAPPORT_OUTBOUND_ALLOW: z.string().default(''),
+  /** Comma-separated host names ("hooks.internal", "*.corp.example"), IPs and CIDRs outbound calls may reach although private (self-hosted targets). */
+  RAPPORT_OUTBOUND_ALLOW: z.string().default('').superRefine((value, ctx) => {
+    const problem = allowListProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Per-key token bucket for ingest keys and per inbound webhook source: requests per second, and burst size. */
+  RAPPORT_RATE_LIMIT_PER_SECOND: rate(2_000),
+  RAPPORT_RATE_BURST: rate(4_000),
+  /** The same for management calls (admin and read keys). */
+  RAPPORT_MANAGEMENT_RATE_LIMIT_PER_SECOND: rate(200),
+  RAPPORT_MANAGEMENT_RATE_BURST: rate(400),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -17,8 +17,9 @@ export interface KeyIdentity {
 }
 
 /**
- * Looks keys up by hash with a short cache (revocation takes effect within `ttlMs`), and records
- * last-used time at most once a minute per key.
+ * Looks keys up by hash with a short cache, and records last-used time at most once a minute per
+ * key. A revocation through this process clears its cache at once (`forget`); other processes
+ * notice within `ttlMs`.
  */
 export const createKeyStore = (db: Database, now: () => number, ttlMs = 5_000) => {
   const cache = new Map<string, { identity: KeyIdentity | null; until: number; touchedAt: number }>();
@@ -39,6 +40,10 @@ export const createKeyStore = (db: Database, now: () => number, ttlMs = 5_000) =
       cache.set(hash, { identity, until: t + ttlMs, touchedAt: t });
       if (identity) await db.update(apiKeys).set({ lastUsedAt: t }).where(eq(apiKeys.id, identity.keyId));
       return identity;
+    },
+    /** Drops the cached identity of a key (after it was revoked), so the next request looks it up again. */
+    forget(keyId: string): void {
+      for (const [hash, entry] of cache) if (entry.identity?.keyId === keyId) cache.delete(hash);
     },
   };
 };

@@ -24,6 +24,7 @@ export const createServices = async (config: Config, options: { now?: () => numb
   const listeners: (() => void)[] = [];
   const metrics = createMetrics();
   metrics.describe('rapport_events_ingested_total', 'counter', 'Events accepted by the ingest API');
+  metrics.describe('rapport_webhook_deliveries_total', 'counter', 'Inbound webhook deliveries by verdict (accepted, rejected, duplicate)');
   metrics.describe('rapport_events_processed_total', 'counter', 'Events applied to customers and runs');
   metrics.describe('rapport_steps_total', 'counter', 'Run steps recorded');
   metrics.describe('rapport_runs_started_total', 'counter', 'Runs started');

@@ -51,8 +51,18 @@ export const startServer = async (config: Config, print: (line: string) => void 
   const stop = () =>
     (stopping ??= (async () => {
       services.log.info('shutting down: no new requests, finishing batches in flight');
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop claiming work at once; batches in flight finish and commit.
       controller.abort();
+      // Requests in flight are answered; idle keep-alive connections are closed as they go idle
+      // (server.close() alone would wait for clients to drop them), and after a grace period all.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      const idle = setInterval(() => http.closeIdleConnections?.(), 50);
+      const grace = setTimeout(() => http.closeAllConnections?.(), 10_000);
+      http.closeIdleConnections?.();
+      await closed;
+      clearInterval(idle);
+      clearTimeout(grace);
       await loops;
       await handle.database.close();
     })());

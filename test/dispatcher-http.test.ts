@@ -6,7 +6,7 @@ import { dispatchBatch } from '../server/runtime/dispatcher.js';
 import { webhookSecret } from '../server/channels/signing.js';
 import { testConfig } from '../server/config.js';
 import { postgresUrl } from './support/database.js';
-import { effectById, insertCustomer, insertEffect, startReceiver, type Hit, type Receiver } from './support/effects.js';
+import { effectById, insertCustomer, insertEffect, receiverAllow, startReceiver, type Hit, type Receiver } from './support/effects.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -32,6 +32,8 @@ describe('dispatcher: outbound HTTP (webhooks, SMS and chat providers)', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     h = await startHarness({
+      // The receiver is a local server: private addresses are refused unless allow-listed.
+      RAPPORT_OUTBOUND_ALLOW: receiverAllow,
       RAPPORT_MAX_ATTEMPTS: 3,
       RAPPORT_DISPATCH_BATCH: 5,
       RAPPORT_WEBHOOK_SECRET: secret,

@@ -20,8 +20,12 @@ describe('health and errors', () => {
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /v1/nothing; see GET /openapi.json' } });
   });
 
-  it('GET /metrics is Prometheus text', async () => {
+  it('GET /metrics is Prometheus text with queue depths', async () => {
     const response = await h.request('/metrics');
     expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('# TYPE rapport_queue_depth gauge');
+    expect(text).toContain('rapport_queue_depth{queue="events_unprocessed"} 0');
+    expect(text).toContain('rapport_queue_depth{queue="effects_pending"} 0');
   });
 });

@@ -209,6 +209,7 @@ describe('runs API', () => {
       status: 'done',
       outcome: 'exited',
       reason: 'journey archived',
+      customer: expect.objectContaining({ id: 'eve' }),
     });
     const rows = await h.services.db.select().from(runSteps).where(eq(runSteps.runId, run?.id as string));
     expect(rows).toHaveLength(2);

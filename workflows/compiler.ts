@@ -12,8 +12,18 @@ export const compilerVersion = '1.0.0';
 export const startStateId = '@start';
 export const goalStateId = '@goal';
 export const exitStateId = (index: number): string => `@exit-${index}`;
-/** The event that moves a run to a node (see `moveRun`). */
-export const moveEventType = (nodeId: string): string => `rapport.move:${nodeId}`;
+/**
+ * The event that moves a run to a node (`{ type: moveEventType, nodeId }`, see `moveRun`). Its
+ * transitions are not part of the compiled machine: `bindJourney` derives them for a separate
+ * machine used only for moves (root handlers on every XState transition cost ~3× the time).
+ */
+export const moveEventType = 'rapport.move';
+
+/** The root transitions that move a run to each node after the triggers. */
+export const moveTransitions = (machine: MachineJson): TransitionJson[] =>
+  Object.values(machine.states)
+    .filter((state) => !state.id.startsWith('@') && state.meta?.kind !== undefined && !String(state.meta.kind).startsWith('trigger_'))
+    .map((state) => ({ guard: { type: 'rapport.move_to', params: { nodeId: state.id } }, target: `#${state.id}` }));
 
 export type CompileResult =
   | { ok: true; journey: CompiledJourney; warnings: Finding[] }
@@ -102,13 +112,6 @@ const build = (graph: JourneyGraph, nodes: CheckedNode[]): CompiledJourney => {
     // messages); the root copy covers waiting states whenever an event arrives.
     const intoMessage = state.always?.some((t) => messageNodes.has(t.target.slice(1)));
     if (state.always && intoMessage && rootAlways.length > 0) state.always = [...rootAlways, ...state.always];
-  }
-
-  // Moving a run (publish-time migration, or surgery by an analyst) is an event like any other:
-  // `rapport.move:<nodeId>` enters that node, running its entry actions and scheduling its timers.
-  for (const { node } of nodes) {
-    if (nodeKindDefinition(node.kind).category === 'trigger') continue;
-    rootOn[moveEventType(node.id)] = [{ target: `#${node.id}` }];
   }
 
   const machine: MachineJson = {

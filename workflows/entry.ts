@@ -71,3 +71,18 @@ export const nextDateTriggers = (
   }
   return due;
 };
+
+/** Re-evaluates one trigger node for an event (replay: the recorded start names the trigger). */
+export const evaluateTrigger = (
+  compiled: CompiledJourney,
+  nodeId: string,
+  event: JourneyEvent,
+  customer: CustomerProfile,
+  now: number,
+): RuleEvaluation | null => {
+  const trigger = compiled.triggers.find((t) => t.nodeId === nodeId);
+  const behaviour = trigger ? nodeKindDefinition(nodeKindSchema.parse(trigger.kind)).trigger : undefined;
+  if (!trigger || !behaviour) return null;
+  const timeZone = resolveTimeZone(customer.timezone, compiled.timeZoneFallback);
+  return behaviour.matches(trigger.params, event, { journeyId: compiled.journeyId, nodeId, customer, now, timeZone });
+};

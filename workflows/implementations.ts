@@ -2,6 +2,7 @@ import { assign, setup, type AnyMachineSnapshot } from 'xstate';
 import type { CustomerProfile, ValueCluster } from './domain.js';
 import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView } from './events.js';
+import { moveEventType, moveTransitions } from './compiler.js';
 import type { CompiledJourney, ImplementationRef, MachineJson } from './machine.js';
 import { splitBucket } from './nodes/conditions/split-random.js';
 import type { CustomerUpdate } from './nodes/kind.js';
@@ -80,7 +81,7 @@ const str = (params: Params | undefined, key: string): string => String(params?.
 const num = (params: Params | undefined, key: string): number => Number(params?.[key] ?? 0);
 
 export const guardTypes = [
-  'rapport.started_at', 'rapport.rule', 'rapport.cluster_is', 'rapport.stage_is', 'rapport.split',
+  'rapport.started_at', 'rapport.move_to', 'rapport.rule', 'rapport.cluster_is', 'rapport.stage_is', 'rapport.split',
   'rapport.event_count', 'rapport.event_matches', 'rapport.exit_rule',
 ] as const;
 export const actionTypes = ['rapport.entered', 'rapport.effect', 'rapport.update_customer', 'rapport.customer_updated', 'rapport.remember_event'] as const;
@@ -132,10 +133,11 @@ export const bindJourney = (compiled: CompiledJourney) => {
     Object.entries(compiled.delays).map(([name, ref]) => [name, ({ context }: { context: RunContext }) => delayMs(ref, context)]),
   );
 
-  const machine = setup({
+  const implementations = setup({
     types: {} as { context: RunContext; events: MachineEvent; input: RunInput },
     guards: {
       'rapport.started_at': ({ context }, params: Params) => context.triggerNodeId === params.nodeId,
+      'rapport.move_to': ({ event }, params: Params) => event.nodeId === params.nodeId,
       'rapport.rule': ({ context }, params: Params) =>
         fromRule(str(params, 'nodeId'), 'rule', 'rule holds', evaluateRule(params.rule as Rule, scopeOf(context, context.lastEvent), envOf(context))),
       'rapport.cluster_is': ({ context }, params: Params) =>
@@ -204,12 +206,57 @@ export const bindJourney = (compiled: CompiledJourney) => {
       'rapport.remember_event': assign(({ event }) => ({ lastEvent: namedEvent(event) })),
     },
     delays,
-  }).createMachine({
-    ...(compiled.machine as unknown as Record<string, never>),
-    context: ({ input }) => ({ ...input, lastEvent: input.trigger }),
   });
-  return { machine, env, compiled };
+  const build = (config: MachineJson) =>
+    implementations.createMachine({
+      ...(config as unknown as Record<string, never>),
+      context: ({ input }) => ({ ...input, lastEvent: input.trigger }),
+    });
+  const machine = build(compiled.machine);
+
+  // Which events can do anything in a state: the event types with handlers there or at the root,
+  // and for named events the names their guards look for. Anything else is ignored without
+  // asking XState (a transition costs tens of microseconds even when nothing is enabled).
+  const namesFor = (transitions: readonly { guard?: ImplementationRef }[] | undefined): Set<string> | null => {
+    if (!transitions) return new Set();
+    const names = new Set<string>();
+    for (const t of transitions) {
+      if (t.guard?.type !== 'rapport.event_matches') return null; // some other guard: cannot pre-filter
+      names.add(String(t.guard.params?.event));
+    }
+    return names;
+  };
+  const rootAlways = (compiled.machine.always ?? []).length > 0;
+  const interest = new Map<string, Map<string, Set<string> | null>>();
+  for (const [id, state] of Object.entries(compiled.machine.states)) {
+    const types = new Map<string, Set<string> | null>();
+    for (const type of new Set([...Object.keys(compiled.machine.on ?? {}), ...Object.keys(state.on ?? {})])) {
+      const own = namesFor(state.on?.[type]);
+      const root = namesFor(compiled.machine.on?.[type]);
+      types.set(type, own === null || root === null ? null : new Set([...own, ...root]));
+    }
+    interest.set(id, types);
+  }
+  /** False when `event` certainly changes nothing for a run waiting in `stateId`. */
+  const concerns = (stateId: string, event: { type: string; name?: unknown }): boolean => {
+    if (rootAlways) return true; // exit rules may depend on the time of the event
+    const types = interest.get(stateId);
+    if (!types || !types.has(event.type)) return false;
+    const names = types.get(event.type);
+    return names === null || names === undefined || names.has(String(event.name));
+  };
+  let moveMachine: typeof machine | null = null;
+  return {
+    machine,
+    env,
+    compiled,
+    concerns,
+    /** The same machine plus root transitions that move a run to any node (built on first use). */
+    moveMachine: () => (moveMachine ??= build({ ...compiled.machine, on: { ...compiled.machine.on, [moveEventType]: moveTransitions(compiled.machine) } })),
+  };
 };
+
+
 
 export type BoundJourney = ReturnType<typeof bindJourney>;
 export type RunMachineSnapshot = AnyMachineSnapshot;

@@ -19,5 +19,7 @@ export * from './entry.js';
 export * from './customer-update.js';
 export * from './simulator.js';
 export * from './advance.js';
+export * from './replay.js';
+export * from './backtest.js';
 export { templateProblems, renderTemplate, templateRoots } from './template.js';
 export { resolveTimeZone, isValidTimeZone } from './time.js';

@@ -71,7 +71,7 @@ describe('timers on the virtual clock', () => {
 
   it('fire exactly at their due time, before an event that arrives later', () => {
     const result = simulate(twoDelays, ada, [track('Signed Up', T0), pageViewed(T0 + 90 * MINUTE)]);
-    const common = { runId: 'sim-1', customerUpdates: [] };
+    const common = { runId: 'sim-1', customerUpdates: [], customer: expect.objectContaining({ id: ada.id }) };
     expect(result.steps).toStrictEqual([
       {
         ...common,
@@ -390,6 +390,7 @@ describe('goal and exit criteria', () => {
       runId: 'sim-1',
       seq: 2,
       at: T0 + DAY,
+      customer: expect.objectContaining({ id: ada.id }),
       input: { type: 'event', event: { type: 'track', name: 'Subscribed', properties: {}, at: T0 + DAY } },
       stateBefore: 'd',
       stateAfter: '@goal',
@@ -445,6 +446,7 @@ describe('goal and exit criteria', () => {
       runId: 'sim-1',
       seq: 2,
       at: T0 + DAY,
+      customer: expect.objectContaining({ id: winBack.id, stage: 'phased_out' }),
       input: { type: 'event', event: { type: 'stage_changed', from: 'win_back', to: 'phased_out', at: T0 + DAY } },
       stateBefore: 'd',
       stateAfter: '@exit-1',

@@ -4,7 +4,7 @@ import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView, type JourneyEvent } from './events.js';
 import type { BoundJourney, GuardEvaluation, MachineEvent, RunContext } from './implementations.js';
 import type { RunOutcome } from './machine.js';
-import { moveEventType } from './compiler.js';
+import { moveEventType, moveTransitions } from './compiler.js';
 import type { RuleEvaluation } from './rule-evaluator.js';
 import type { CustomerUpdate, RunScope } from './nodes/kind.js';
 import { nodeKindDefinition } from './nodes/registry.js';
@@ -81,6 +81,10 @@ export interface Step {
   status: 'active' | 'done';
   outcome: RunOutcome | null;
   reason: string | null;
+  /** The customer as the step saw them (before its own updates): with `input` and `at`, what replay feeds back in. */
+  customer: CustomerProfile;
+  /** The customer's named events the step's event-history conditions counted over (only when it had such conditions). */
+  history?: EventView[];
 }
 
 export interface StepResult {
@@ -118,6 +122,19 @@ const dedupe = (guards: GuardEvaluation[]): GuardEvaluation[] => {
   });
 };
 
+const DAY = 86_400_000;
+
+/** The longest event-history window (days) a compiled journey's conditions look at; 0 when none. */
+export const historyWindowDays = (compiled: BoundJourney['compiled']): number => {
+  let days = 0;
+  for (const state of Object.values(compiled.machine.states)) {
+    for (const t of state.always ?? []) {
+      if (t.guard?.type === 'rapport.event_count') days = Math.max(days, Number(t.guard.params?.withinDays ?? 0));
+    }
+  }
+  return days;
+};
+
 /** The channel an action kind's effects use, for effects that failed before producing one. */
 const effectChannel = (kind: string): Channel => {
   switch (kind) {
@@ -140,7 +157,7 @@ const toMachineEvent = (input: StepInput): MachineEvent => {
     case 'event':
       return { ...input.event };
     case 'move':
-      return { type: moveEventType(input.toNodeId) };
+      return { type: moveEventType, nodeId: input.toNodeId };
     case 'start':
     case 'end':
       return { type: 'xstate.init' };
@@ -223,6 +240,7 @@ const finish = (
     }
   }
 
+  const usedHistory = bound.env.guards.some((g) => g.guard === 'event_count');
   const stateAfter = stateOf(next.value);
   const done = next.status === 'done';
   const final = done ? compiled.finals[stateAfter] : undefined;
@@ -257,6 +275,8 @@ const finish = (
     status: run.status,
     outcome: run.outcome,
     reason: run.reason,
+    customer: before.customer,
+    ...(usedHistory ? { history: bound.env.history.filter((e) => e.at > now - historyWindowDays(compiled) * DAY && e.at <= now) } : {}),
   };
   return { run, step, customer };
 };
@@ -309,16 +329,16 @@ export const moveRun = (
   if (!bound.compiled.machine.states[input.toNodeId] || input.toNodeId.startsWith('@')) {
     throw new Error(`node "${input.toNodeId}" does not exist in journey ${bound.compiled.journeyId}; pick one of its nodes`);
   }
-  if (!bound.compiled.machine.on?.[moveEventType(input.toNodeId)]) {
+  if (!moveTransitions(bound.compiled.machine).some((t) => t.target === `#${input.toNodeId}`)) {
     throw new Error(`node "${input.toNodeId}" is a trigger; a run can only be moved to a node after the triggers`);
   }
   bound.env.guards = [];
   bound.env.history = options.history ?? [];
-  const parked = bound.machine.resolveState({
+  const parked = bound.moveMachine().resolveState({
     value: '@start',
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = transition(bound.machine, parked, toMachineEvent(input));
+  const [snapshot, actions] = transition(bound.moveMachine(), parked, toMachineEvent(input));
   const cancelled = { ...run, timers: [] };
   const result = finish(
     bound,
@@ -332,9 +352,32 @@ export const moveRun = (
   return result;
 };
 
+/** The (unrecorded) step for an input the run does not react to. */
+const ignoredStep = (run: RunState, input: StepInput, options: StepOptions): Step => ({
+  runId: run.runId,
+  seq: run.seq + 1,
+  at: options.now,
+  input,
+  stateBefore: run.snapshot.value,
+  stateAfter: run.snapshot.value,
+  path: [],
+  guards: [],
+  effects: [],
+  customerUpdates: [],
+  timersSet: [],
+  timersCancelled: [],
+  status: run.status,
+  outcome: run.outcome,
+  reason: run.reason,
+  customer: options.customer,
+});
+
 /** Delivers a journey event or a due timer to an active run. */
 export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepInput, { type: 'event' | 'timer' }>, options: StepOptions): StepResult => {
   if (run.status !== 'active') throw new Error(`run ${run.runId} has ended (${run.outcome ?? 'done'}); it cannot take more steps`);
+  if (input.type === 'event' && !bound.concerns(run.snapshot.value, input.event)) {
+    return { run, step: ignoredStep(run, input, options), customer: options.customer, unchanged: true };
+  }
   bound.env.guards = [];
   bound.env.history = options.history ?? [];
   const restored = bound.machine.resolveState({

@@ -99,9 +99,24 @@ export class TemplateRenderError extends Error {
  * throws `TemplateRenderError`; the stepper records the effect as failed with that message
  * instead of sending a broken message.
  */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+/** Parsed templates, most recently used last (liquidjs caches only file templates). */
+const parseCached = (source: string): ReturnType<Liquid['parse']> => {
+  const hit = parsed.get(source);
+  if (hit) {
+    parsed.delete(source);
+    parsed.set(source, hit);
+    return hit;
+  }
+  const template = liquid.parse(source);
+  parsed.set(source, template);
+  if (parsed.size > 2_000) parsed.delete(parsed.keys().next().value as string);
+  return template;
+};
+
 export const renderTemplate = (source: string, scope: RunScope): string => {
   try {
-    return liquid.parseAndRenderSync(source, templateVariables(scope));
+    return liquid.renderSync(parseCached(source), templateVariables(scope)) as string;
   } catch (error) {
     throw new TemplateRenderError(`template could not be rendered: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Channel, JsonValue } from '../../workflows/index.js';
 import type { Services } from '../services.js';
+import type { HostResolver } from './pinned-request.js';
 
 /** An effect as the dispatcher hands it to an adapter: a claimed outbox row. */
 export interface EffectToPerform {
@@ -19,8 +20,12 @@ export interface EffectToPerform {
 
 export interface DeliveryContext {
   services: Services;
+  /** The workspace of the effect (disabled endpoints are per workspace). */
+  workspaceId: string;
   /** Aborts when the attempt has run too long for its lease; adapters pass it to their I/O. */
   signal: AbortSignal;
+  /** DNS for outbound HTTP; the system resolver unless a test plays DNS. */
+  resolveHost?: HostResolver;
 }
 
 export interface Delivery {
@@ -40,16 +45,24 @@ export interface DeliveryErrorOptions {
   retryable: boolean;
   /** The provider asked us to wait at least this long (HTTP `Retry-After`). */
   retryAfterMs?: number;
+  /** The HTTP status the provider answered, for the attempt log. */
+  statusCode?: number;
+  /** The start of the provider's answer, for the attempt log. */
+  response?: string;
 }
 
 export class DeliveryError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly statusCode: number | undefined;
+  readonly response: string | undefined;
   constructor(message: string, options: DeliveryErrorOptions) {
     super(message);
     this.name = 'DeliveryError';
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.statusCode = options.statusCode;
+    this.response = options.response;
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireKey } from '../auth.js';
 import { badRequest, invalidBody, readJson, zodDetails } from '../errors.js';
 import type { AppEnv } from '../services.js';
+import { replayJourney } from '../runtime/replay.js';
 import {
   changeJourneyStatus,
   createJourney,
@@ -34,13 +35,14 @@ const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.outpu
 };
 
 const versionParam = z.coerce.number().int().positive();
+const replayQuery = z.object({ version: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() });
 const importQuery = z.object({ replace: z.enum(['true', 'false']).default('false') });
 
 export const journeyRoutes = new Hono<AppEnv>()
   .get('/', read, async (c) => c.json({ journeys: await listJourneys(c.var.services, c.var.identity.workspaceId) }))
   .post('/', admin, async (c) => {
     const draft = await body(c, journeyDraftSchema);
-    return c.json(await createJourney(c.var.services, c.var.identity.workspaceId, draft), 201);
+    return c.json(await createJourney(c.var.services, c.var.identity.workspaceId, draft, c.var.identity.keyId), 201);
   })
   .post('/import', admin, async (c) => {
     const query = importQuery.safeParse(c.req.query());
@@ -48,13 +50,13 @@ export const journeyRoutes = new Hono<AppEnv>()
     const json = await readJson(c);
     const parsed = importSchemaFor(json).safeParse(json);
     if (!parsed.success) throw invalidBody(parsed.error);
-    const result = await importJourney(c.var.services, c.var.identity.workspaceId, parsed.data, { replace: query.data.replace === 'true' });
+    const result = await importJourney(c.var.services, c.var.identity.workspaceId, parsed.data, { replace: query.data.replace === 'true' }, c.var.identity.keyId);
     return c.json(result, 201);
   })
   .get('/:id', read, async (c) => c.json(await getJourney(c.var.services, c.var.identity.workspaceId, c.req.param('id'))))
   .put('/:id', admin, async (c) => {
     const draft = await body(c, journeyDraftSchema);
-    return c.json(await replaceDraft(c.var.services, c.var.identity.workspaceId, c.req.param('id'), draft));
+    return c.json(await replaceDraft(c.var.services, c.var.identity.workspaceId, c.req.param('id'), draft, c.var.identity.keyId));
   })
   .post('/:id/validate', admin, async (c) => {
     const graph = (await c.req.text()).trim() === '' ? undefined : await readJson(c);
@@ -62,11 +64,17 @@ export const journeyRoutes = new Hono<AppEnv>()
   })
   .post('/:id/publish', admin, async (c) => {
     const request = await body(c, publishRequestSchema);
-    return c.json(await publishJourney(c.var.services, c.var.identity.workspaceId, c.req.param('id'), request), 201);
+    return c.json(await publishJourney(c.var.services, c.var.identity.workspaceId, c.req.param('id'), request, c.var.identity.keyId), 201);
   })
-  .post('/:id/pause', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'pause')))
-  .post('/:id/resume', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'resume')))
-  .post('/:id/archive', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'archive')))
+  .post('/:id/pause', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'pause', c.var.identity.keyId)))
+  .post('/:id/resume', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'resume', c.var.identity.keyId)))
+  .post('/:id/archive', admin, async (c) => c.json(await changeJourneyStatus(c.var.services, c.var.identity.workspaceId, c.req.param('id'), 'archive', c.var.identity.keyId)))
+  .post('/:id/replay', read, async (c) => {
+    const query = replayQuery.safeParse(c.req.query());
+    if (!query.success) throw badRequest('invalid query: version and limit are positive whole numbers', zodDetails(query.error, ['query']));
+    await getJourney(c.var.services, c.var.identity.workspaceId, c.req.param('id'));
+    return c.json(await replayJourney(c.var.services, c.var.identity.workspaceId, c.req.param('id'), query.data));
+  })
   .get('/:id/versions', read, async (c) => c.json({ versions: await listVersions(c.var.services, c.var.identity.workspaceId, c.req.param('id')) }))
   .get('/:id/versions/:version', read, async (c) => {
     const version = versionParam.safeParse(c.req.param('version'));

@@ -3,8 +3,9 @@ import { requireKey } from '../auth.js';
 import { badRequest, zodDetails } from '../errors.js';
 import type { AppEnv } from '../services.js';
 import { getRunDetail, listRuns, runListQuerySchema } from '../runtime/runs.js';
+import { replayStoredRun } from '../runtime/replay.js';
 
-/** Runs: the list (filters, keyset pagination) and one run with its steps, effects and pending timers. */
+/** Runs: the list (filters, keyset pagination), one run with its steps, effects and pending timers, and replay. */
 export const runRoutes = new Hono<AppEnv>()
   .use(requireKey('read'))
   .get('/', async (c) => {
@@ -15,4 +16,5 @@ export const runRoutes = new Hono<AppEnv>()
     }
     return c.json(await listRuns(c.var.services, c.var.identity.workspaceId, query.data));
   })
-  .get('/:id', async (c) => c.json(await getRunDetail(c.var.services, c.var.identity.workspaceId, c.req.param('id'))));
+  .get('/:id', async (c) => c.json(await getRunDetail(c.var.services, c.var.identity.workspaceId, c.req.param('id'))))
+  .post('/:id/replay', async (c) => c.json(await replayStoredRun(c.var.services, c.var.identity.workspaceId, c.req.param('id'))));

@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { effects } from '../../drizzle/schema.js';
+import { effectAttempts, effects } from '../../drizzle/schema.js';
 import { channelSchema, type JsonValue } from '../../workflows/index.js';
 import { DeliveryError, type ChannelAdapter, type EffectToPerform } from '../channels/adapter.js';
 import { channelTargets, createChannelAdapters, type ChannelAdapters } from '../channels/index.js';
+import type { HostResolver } from '../channels/pinned-request.js';
 import { webhookSecret } from '../channels/signing.js';
 import type { Services } from '../services.js';
 
@@ -30,6 +31,8 @@ export interface DispatchOptions {
   adapters?: ChannelAdapters;
   /** Source of jitter in [0, 1); `Math.random` unless a test pins it. */
   random?: () => number;
+  /** DNS for outbound HTTP (tests play DNS with it); the system resolver otherwise. */
+  resolveHost?: HostResolver;
 }
 
 export interface DispatchTally {
@@ -77,9 +80,13 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
   const adapters = options.adapters ?? channelAdaptersFor(services);
   const claimed = await claimDueEffects(services);
   const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0 };
+  const attempts: (typeof effectAttempts.$inferInsert)[] = [];
   const settled = await Promise.allSettled(
     claimed.map(async (row) => {
-      const outcome = await perform(services, adapters, row);
+      const startedAt = services.now();
+      const started = performance.now();
+      const outcome = await perform(services, adapters, row, options.resolveHost);
+      attempts.push(attemptRow(row, outcome, startedAt, Math.round(performance.now() - started)));
       const recorded = await record(services, row, outcome, options.random ?? Math.random);
       if (!recorded) return;
       if (outcome.status === 'retry') tally.retried += 1;
@@ -90,7 +97,31 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
     // The effect stays claimed and is retried when its lease runs out.
     if (result.status === 'rejected') services.log.error({ err: result.reason as unknown }, 'could not record an effect outcome');
   }
+  await recordAttempts(services, attempts);
   return tally;
+};
+
+const attemptResponseLimit = 2_000;
+
+/** One row of the attempt log: when, how long, and what the provider said (status, error, the start of its answer). */
+const attemptRow = (row: EffectRow, outcome: Outcome, at: number, durationMs: number): typeof effectAttempts.$inferInsert => {
+  const base = { effectId: row.id, attempt: row.attempts, workspaceId: row.workspaceId, customerId: row.customerId, at, durationMs, outcome: outcome.status };
+  if (outcome.status === 'sent' || outcome.status === 'skipped') {
+    const { status, responseBody } = outcome.result;
+    const response = typeof responseBody === 'string' ? responseBody : JSON.stringify(outcome.result);
+    return { ...base, statusCode: typeof status === 'number' ? status : null, error: outcome.status === 'skipped' ? outcome.reason : null, response: response.slice(0, attemptResponseLimit) };
+  }
+  return { ...base, statusCode: outcome.error.statusCode ?? null, error: truncate(outcome.error.message), response: outcome.error.response?.slice(0, attemptResponseLimit) ?? null };
+};
+
+/** Appends a round's attempts in one statement. The log is for people: losing it must not stop dispatching. */
+const recordAttempts = async (services: Services, attempts: (typeof effectAttempts.$inferInsert)[]): Promise<void> => {
+  if (attempts.length === 0) return;
+  try {
+    await services.db.insert(effectAttempts).values(attempts).onConflictDoNothing();
+  } catch (error) {
+    services.log.error({ err: error, attempts: attempts.length }, 'could not record effect attempts');
+  }
 };
 
 /**
@@ -114,7 +145,7 @@ const claimDueEffects = async (services: Services): Promise<EffectRow[]> => {
     .returning();
 };
 
-const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow): Promise<Outcome> => {
+const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow, resolveHost: HostResolver | undefined): Promise<Outcome> => {
   const channel = channelSchema.safeParse(row.channel);
   const adapter: ChannelAdapter | undefined = channel.success ? adapters[channel.data] : undefined;
   if (!adapter) return { status: 'failed', error: new DeliveryError(`no adapter for channel "${row.channel}"`, { retryable: false }) };
@@ -131,7 +162,12 @@ const perform = async (services: Services, adapters: ChannelAdapters, row: Effec
     createdAt: row.createdAt,
   };
   try {
-    const delivery = await adapter.perform(effect, { services, signal: AbortSignal.timeout(leaseMs - 10_000) });
+    const delivery = await adapter.perform(effect, {
+      services,
+      workspaceId: row.workspaceId,
+      signal: AbortSignal.timeout(leaseMs - 10_000),
+      ...(resolveHost ? { resolveHost } : {}),
+    });
     return delivery.skipped === undefined ? { status: 'sent', result: delivery.result } : { status: 'skipped', result: delivery.result, reason: delivery.skipped };
   } catch (error) {
     // Anything that is not a DeliveryError (a database hiccup, a bug) is retried: better late than lost.

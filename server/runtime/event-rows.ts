@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonValueSchema, stageIdSchema, type JsonValue, type Work } from '../../workflows/index.js';
+import { jsonValueSchema, stageIdSchema, type JsonValue, type SimulationEvent, type Work } from '../../workflows/index.js';
 
 /**
  * What an `events` row holds per type, and how the worker turns it into work for `advance()`.
@@ -93,6 +93,21 @@ export const workFromRow = (row: StoredEventRow): Work | null => {
       return { kind: 'event', event: { type: 'date_reached', journeyId: p.journeyId, nodeId: p.nodeId, trait: p.trait, at: row.at } };
     }
     case 'ignored':
+      return null;
+  }
+};
+
+/** A stored event as the simulator takes it (backtests): identify calls stay identify calls. */
+export const simulationEventFromRow = (row: StoredEventRow): SimulationEvent | null => {
+  const work = workFromRow(row);
+  if (!work) return null;
+  switch (work.kind) {
+    case 'identify':
+      return { type: 'identify', traits: work.traits, ...(work.timezone !== undefined ? { timezone: work.timezone } : {}), at: row.at };
+    case 'event':
+      // Stored date_reached events belong to the version that scheduled them; the simulator schedules its own.
+      return work.event.type === 'date_reached' ? null : { ...work.event, at: row.at };
+    case 'timer':
       return null;
   }
 };

@@ -19,6 +19,7 @@ import {
 import { exampleJourneys } from '../../workflows/examples/index.js';
 import { ApiError, badRequest, notFound, type ErrorDetail } from '../errors.js';
 import type { Services } from '../services.js';
+import { recordAudit, type ActorKeyId } from './audit.js';
 import { appendEvent } from './customers.js';
 import { eventRow } from './event-rows.js';
 import { endRunsOfJourney, migrateRuns, runCountsByJourney } from './runs.js';
@@ -134,17 +135,27 @@ export const getJourney = async (services: Services, workspaceId: string, journe
  * Stores a new draft. Without an id, one is derived from the name (made unique with "-2", "-3", …);
  * an explicit id that is taken is a 409 `journey_exists`.
  */
-export const createJourney = async (services: Services, workspaceId: string, draft: JourneyDraft): Promise<JourneyDetail> => {
+export const createJourney = async (
+  services: Services,
+  workspaceId: string,
+  draft: JourneyDraft,
+  actor: ActorKeyId = null,
+  action: 'journey.create' | 'journey.import' = 'journey.create',
+): Promise<JourneyDetail> => {
   const now = services.now();
   const base = draft.id ?? slugify(draft.name);
   for (let attempt = 1; attempt <= 1000; attempt += 1) {
     const id = draft.id ?? (attempt === 1 ? base : `${base}-${attempt}`);
     const graph: JourneyGraph = { ...draft, id };
-    const [row] = await services.db
-      .insert(journeys)
-      .values({ workspaceId, id, name: graph.name, status: 'draft', draft: graph, liveVersion: null, createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .returning();
+    const row = await services.db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(journeys)
+        .values({ workspaceId, id, name: graph.name, status: 'draft', draft: graph, liveVersion: null, createdAt: now, updatedAt: now })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted) await recordAudit(tx, { workspaceId, actorKeyId: actor, action, targetType: 'journey', targetId: id, details: { name: graph.name }, at: now });
+      return inserted;
+    });
     if (row) return detail(services.db, row);
     if (draft.id) throw new ApiError(409, 'journey_exists', `a journey with id "${id}" already exists; choose another id, or PUT /v1/journeys/${id} to replace its draft`);
   }
@@ -162,7 +173,14 @@ const checkBodyId = (journeyId: string, draft: JourneyDraft): void => {
 };
 
 /** Replaces the draft (published versions are untouched). */
-export const replaceDraft = async (services: Services, workspaceId: string, journeyId: string, draft: JourneyDraft): Promise<JourneyDetail> => {
+export const replaceDraft = async (
+  services: Services,
+  workspaceId: string,
+  journeyId: string,
+  draft: JourneyDraft,
+  actor: ActorKeyId = null,
+  action: 'journey.update' | 'journey.import' = 'journey.update',
+): Promise<JourneyDetail> => {
   checkBodyId(journeyId, draft);
   return services.db.transaction(async (tx) => {
     const row = await loadJourney(tx, workspaceId, journeyId, true);
@@ -173,6 +191,7 @@ export const replaceDraft = async (services: Services, workspaceId: string, jour
       .set({ draft: graph, name: graph.name, updatedAt: services.now() })
       .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)))
       .returning();
+    await recordAudit(tx, { workspaceId, actorKeyId: actor, action, targetType: 'journey', targetId: journeyId, details: { name: graph.name }, at: services.now() });
     return detail(tx, updated as JourneyRow);
   });
 };
@@ -190,7 +209,7 @@ export const validateDraft = async (services: Services, workspaceId: string, jou
  * active runs on older versions waiting in a mapped state move to the new version in the same
  * transaction; otherwise runs stay pinned to the version they started on.
  */
-export const publishJourney = async (services: Services, workspaceId: string, journeyId: string, request: PublishRequest) => {
+export const publishJourney = async (services: Services, workspaceId: string, journeyId: string, request: PublishRequest, actor: ActorKeyId = null) => {
   const now = services.now();
   const result = await services.db.transaction(async (tx) => {
     const row = await loadJourney(tx, workspaceId, journeyId, true);
@@ -224,6 +243,7 @@ export const publishJourney = async (services: Services, workspaceId: string, jo
       .returning(versionSummary);
     await tx.update(journeys).set({ status: 'live', liveVersion: version, updatedAt: now }).where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)));
     const migrated = await migrateRuns(tx, { workspaceId, journeyId, toVersion: version, bound: bindJourney(compiled.journey), mapping, note: request.note, now });
+    await recordAudit(tx, { workspaceId, actorKeyId: actor, action: 'journey.publish', targetType: 'journey', targetId: journeyId, details: { version, note: request.note, migrated }, at: now });
     return { journeyId, ...(stored as NonNullable<typeof stored>), warnings: compiled.warnings, migrated };
   });
   services.versions.invalidate(workspaceId);
@@ -242,7 +262,7 @@ const transitions: Record<Transition, { from: readonly JourneyStatus[]; to: Jour
 };
 
 /** pause (live → paused), resume (paused → live), archive (→ archived, ending its active runs). */
-export const changeJourneyStatus = async (services: Services, workspaceId: string, journeyId: string, transition: Transition) => {
+export const changeJourneyStatus = async (services: Services, workspaceId: string, journeyId: string, transition: Transition, actor: ActorKeyId = null) => {
   const rule = transitions[transition];
   const now = services.now();
   const result = await services.db.transaction(async (tx) => {
@@ -256,6 +276,7 @@ export const changeJourneyStatus = async (services: Services, workspaceId: strin
       .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)))
       .returning();
     const endedRuns = transition === 'archive' ? await endRunsOfJourney(tx, workspaceId, journeyId, now) : 0;
+    await recordAudit(tx, { workspaceId, actorKeyId: actor, action: `journey.${transition}`, targetType: 'journey', targetId: journeyId, details: { from: row.status, to: rule.to, endedRuns }, at: now });
     const journey = updated as JourneyRow;
     return { id: journey.id, status: journey.status, liveVersion: journey.liveVersion, updatedAt: journey.updatedAt, endedRuns };
   });
@@ -291,12 +312,12 @@ export const importSchemaFor = (body: unknown) =>
   typeof body === 'object' && body !== null && 'format' in body ? journeyDocumentSchema.transform((document) => document.journey) : journeyDraftSchema;
 
 /** Imports a draft: new journey, or (with `replace`) the draft of an existing one. */
-export const importJourney = async (services: Services, workspaceId: string, draft: JourneyDraft, options: { replace: boolean }) => {
+export const importJourney = async (services: Services, workspaceId: string, draft: JourneyDraft, options: { replace: boolean }, actor: ActorKeyId = null) => {
   if (draft.id !== undefined && options.replace) {
     const [existing] = await services.db.select({ id: journeys.id }).from(journeys).where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, draft.id)));
-    if (existing) return { replaced: true, journey: await replaceDraft(services, workspaceId, draft.id, draft) };
+    if (existing) return { replaced: true, journey: await replaceDraft(services, workspaceId, draft.id, draft, actor, 'journey.import') };
   }
-  return { replaced: false, journey: await createJourney(services, workspaceId, draft) };
+  return { replaced: false, journey: await createJourney(services, workspaceId, draft, actor, 'journey.import') };
 };
 
 /** Queues a manual/API enrolment for the worker; the journey must be live. */

@@ -1,10 +1,16 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../drizzle/db.js';
-import { customers, events, runs, timers } from '../../drizzle/schema.js';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../../drizzle/db.js';
+import type { customers } from '../../drizzle/schema.js';
 import type { CustomerProfile, EventView, JsonValue, RunState, Timer, ValueCluster } from '../../workflows/index.js';
+import { customerKeys } from './batch-statements.js';
 
-/** Reads for one worker batch. Customers are identified by (workspace id, customer id). */
+/**
+ * Reads for one worker batch. Customers are identified by (workspace id, customer id). Every read
+ * is one fixed-shape statement (keys travel as one JSON parameter, see batch-statements.ts), so
+ * postgres.js prepares each once per connection and the worker's parallel reads are pipelined.
+ * Bigint columns are read as float8 (epoch ms and sequence numbers are far below 2^53) so both
+ * drivers return numbers.
+ */
 export interface CustomerKey {
   workspaceId: string;
   customerId: string;
@@ -12,39 +18,56 @@ export interface CustomerKey {
 
 export const keyOf = (k: CustomerKey): string => `${k.workspaceId}\u0000${k.customerId}`;
 
-const tupleIn = (workspaceColumn: AnyPgColumn, idColumn: AnyPgColumn, keys: readonly CustomerKey[]): SQL =>
-  sql`(${workspaceColumn}, ${idColumn}) in (${sql.join(keys.map((k) => sql`(${k.workspaceId}, ${k.customerId})`), sql`, `)})`;
-
-/** Customers with unprocessed events or due timers, oldest work first (not locked yet). */
-export const findCandidates = async (db: Executor, now: number, limit: number): Promise<CustomerKey[]> => {
-  const fromEvents = await db
-    .select({ workspaceId: events.workspaceId, customerId: events.customerId })
-    .from(events)
-    .where(isNull(events.processedAt))
-    .orderBy(asc(events.seq))
-    .limit(limit * 4);
-  const fromTimers = await db
-    .select({ workspaceId: timers.workspaceId, customerId: timers.customerId })
-    .from(timers)
-    .where(lte(timers.dueAt, now))
-    .orderBy(asc(timers.dueAt))
-    .limit(limit * 4);
-  const seen = new Map<string, CustomerKey>();
-  for (const key of [...fromTimers, ...fromEvents]) if (!seen.has(keyOf(key))) seen.set(keyOf(key), key);
-  return [...seen.values()].slice(0, limit * 2);
-};
-
 export type CustomerRow = typeof customers.$inferSelect;
 
-/** Locks the candidates' customer rows; rows another worker holds are skipped (FOR UPDATE SKIP LOCKED). */
-export const lockCustomers = async (db: Executor, keys: readonly CustomerKey[], limit: number): Promise<CustomerRow[]> => {
-  if (keys.length === 0) return [];
-  return db
-    .select()
-    .from(customers)
-    .where(tupleIn(customers.workspaceId, customers.id, keys))
-    .limit(limit)
-    .for('update', { skipLocked: true });
+interface CustomerRecord {
+  workspace_id: string;
+  id: string;
+  traits: Record<string, JsonValue>;
+  stage: string | null;
+  cluster: CustomerRow['cluster'];
+  timezone: string | null;
+  consent: Record<string, boolean>;
+  tags: string[];
+  created_at: number;
+  updated_at: number;
+}
+
+const customerRow = (r: CustomerRecord): CustomerRow => ({
+  workspaceId: r.workspace_id,
+  id: r.id,
+  traits: r.traits,
+  stage: r.stage,
+  cluster: r.cluster,
+  timezone: r.timezone,
+  consent: r.consent,
+  tags: r.tags,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/**
+ * Claims up to `limit` customers with unprocessed events or due timers (oldest work first among
+ * the candidates) by locking their rows; rows another worker holds are skipped (FOR UPDATE SKIP
+ * LOCKED). One statement: candidates and locks. The caller must read the customers' work in later
+ * statements (a fresh snapshot, taken while holding the locks), never in this one.
+ */
+export const claimCustomers = async (db: Executor, now: number, limit: number): Promise<CustomerRow[]> => {
+  const rows = await queryRows<CustomerRecord>(
+    db,
+    sql`with candidate as (
+      (select workspace_id, customer_id from timers where due_at <= ${now} order by due_at limit ${limit * 4})
+      union
+      (select workspace_id, customer_id from events where processed_at is null order by seq limit ${limit * 4})
+    )
+    select c.workspace_id, c.id, c.traits, c.stage, c.cluster, c.timezone, c.consent, c.tags,
+      c.created_at::float8 as created_at, c.updated_at::float8 as updated_at
+    from customers c
+    where (c.workspace_id, c.id) in (select workspace_id, customer_id from candidate)
+    limit ${limit}
+    for update of c skip locked`,
+  );
+  return rows.map(customerRow);
 };
 
 export const toProfile = (row: CustomerRow): CustomerProfile => ({
@@ -57,72 +80,120 @@ export const toProfile = (row: CustomerRow): CustomerProfile => ({
   consent: row.consent,
 });
 
-export const loadPendingEvents = (db: Executor, keys: readonly CustomerKey[], limit: number) =>
-  db
-    .select({
-      seq: events.seq,
-      workspaceId: events.workspaceId,
-      customerId: events.customerId,
-      type: events.type,
-      name: events.name,
-      messageId: events.messageId,
-      payload: events.payload,
-      at: events.at,
-      receivedAt: events.receivedAt,
-    })
-    .from(events)
-    .where(and(isNull(events.processedAt), tupleIn(events.workspaceId, events.customerId, keys)))
-    .orderBy(asc(events.seq))
-    .limit(limit);
+export interface PendingEventRow {
+  seq: number;
+  workspaceId: string;
+  customerId: string;
+  type: string;
+  name: string | null;
+  messageId: string;
+  payload: Record<string, JsonValue>;
+  at: number;
+  receivedAt: number;
+}
 
-export const loadDueTimers = (db: Executor, keys: readonly CustomerKey[], now: number) =>
-  db
-    .select()
-    .from(timers)
-    .where(and(lte(timers.dueAt, now), tupleIn(timers.workspaceId, timers.customerId, keys)))
-    .orderBy(asc(timers.dueAt), asc(timers.timerId));
+/** The customers' unprocessed events in arrival order, at most `limit` in all. */
+export const loadPendingEvents = async (db: Executor, keys: readonly CustomerKey[], limit: number): Promise<PendingEventRow[]> => {
+  const rows = await queryRows<{
+    seq: number;
+    workspace_id: string;
+    customer_id: string;
+    type: string;
+    name: string | null;
+    message_id: string;
+    payload: Record<string, JsonValue>;
+    at: number;
+    received_at: number;
+  }>(
+    db,
+    sql`select e.seq::float8 as seq, e.workspace_id, e.customer_id, e.type, e.name, e.message_id, e.payload,
+        e.at::float8 as at, e.received_at::float8 as received_at
+      from events e join ${customerKeys(keys)} on e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
+      where e.processed_at is null
+      order by e.seq
+      limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    seq: r.seq,
+    workspaceId: r.workspace_id,
+    customerId: r.customer_id,
+    type: r.type,
+    name: r.name,
+    messageId: r.message_id,
+    payload: r.payload,
+    at: r.at,
+    receivedAt: r.received_at,
+  }));
+};
 
-export const loadActiveRuns = (db: Executor, keys: readonly CustomerKey[]) =>
-  db
-    .select({ id: runs.id, workspaceId: runs.workspaceId, customerId: runs.customerId, journeyId: runs.journeyId, version: runs.version, state: runs.state })
-    .from(runs)
-    .where(and(eq(runs.status, 'active'), tupleIn(runs.workspaceId, runs.customerId, keys)));
+export interface DueTimerRow {
+  runId: string;
+  timerId: string;
+  workspaceId: string;
+  customerId: string;
+  dueAt: number;
+  event: Timer['event'];
+}
+
+export const loadDueTimers = async (db: Executor, keys: readonly CustomerKey[], now: number): Promise<DueTimerRow[]> => {
+  const rows = await queryRows<{ run_id: string; timer_id: string; workspace_id: string; customer_id: string; due_at: number; event: Timer['event'] }>(
+    db,
+    sql`select t.run_id, t.timer_id, t.workspace_id, t.customer_id, t.due_at::float8 as due_at, t.event
+      from timers t join ${customerKeys(keys)} on t.workspace_id = k.workspace_id and t.customer_id = k.customer_id
+      where t.due_at <= ${now}
+      order by t.due_at, t.timer_id`,
+  );
+  return rows.map((r) => ({ runId: r.run_id, timerId: r.timer_id, workspaceId: r.workspace_id, customerId: r.customer_id, dueAt: r.due_at, event: r.event }));
+};
+
+export interface ActiveRunRow {
+  id: string;
+  workspaceId: string;
+  customerId: string;
+  journeyId: string;
+  version: number;
+  state: RunState;
+}
+
+export const loadActiveRuns = async (db: Executor, keys: readonly CustomerKey[]): Promise<ActiveRunRow[]> => {
+  const rows = await queryRows<{ id: string; workspace_id: string; customer_id: string; journey_id: string; version: number; state: RunState }>(
+    db,
+    sql`select r.id, r.workspace_id, r.customer_id, r.journey_id, r.version, r.state
+      from runs r join ${customerKeys(keys)} on r.workspace_id = k.workspace_id and r.customer_id = k.customer_id
+      where r.status = 'active'`,
+  );
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, journeyId: r.journey_id, version: r.version, state: r.state }));
+};
 
 /** The latest ended run per (customer, journey): what entry policies need besides the active runs. */
-export const loadLatestEndedRuns = (db: Executor, keys: readonly CustomerKey[]) =>
-  db
-    .selectDistinctOn([runs.workspaceId, runs.customerId, runs.journeyId], {
-      workspaceId: runs.workspaceId,
-      customerId: runs.customerId,
-      journeyId: runs.journeyId,
-      enteredAt: runs.enteredAt,
-    })
-    .from(runs)
-    .where(and(eq(runs.status, 'done'), tupleIn(runs.workspaceId, runs.customerId, keys)))
-    .orderBy(runs.workspaceId, runs.customerId, runs.journeyId, desc(runs.enteredAt));
+export const loadLatestEndedRuns = async (db: Executor, keys: readonly CustomerKey[]) => {
+  const rows = await queryRows<{ workspace_id: string; customer_id: string; journey_id: string; entered_at: number }>(
+    db,
+    sql`select distinct on (r.workspace_id, r.customer_id, r.journey_id) r.workspace_id, r.customer_id, r.journey_id, r.entered_at::float8 as entered_at
+      from runs r join ${customerKeys(keys)} on r.workspace_id = k.workspace_id and r.customer_id = k.customer_id
+      where r.status = 'done'
+      order by r.workspace_id, r.customer_id, r.journey_id, r.entered_at desc`,
+  );
+  return rows.map((r) => ({ workspaceId: r.workspace_id, customerId: r.customer_id, journeyId: r.journey_id, enteredAt: r.entered_at }));
+};
 
 /** Named events already processed within the window, for event-history conditions. */
 export const loadHistory = async (db: Executor, keys: readonly CustomerKey[], since: number): Promise<Map<string, EventView[]>> => {
-  const rows = await db
-    .select({ workspaceId: events.workspaceId, customerId: events.customerId, name: events.name, payload: events.payload, at: events.at })
-    .from(events)
-    .where(
-      and(
-        inArray(events.type, ['track', 'webhook']),
-        isNotNull(events.processedAt),
-        sql`${events.at} > ${since}`,
-        tupleIn(events.workspaceId, events.customerId, keys),
-      ),
-    )
-    .orderBy(asc(events.seq));
+  const rows = await queryRows<{ workspace_id: string; customer_id: string; name: string | null; payload: Record<string, JsonValue>; at: number }>(
+    db,
+    sql`select e.workspace_id, e.customer_id, e.name, e.payload, e.at::float8 as at
+      from events e join ${customerKeys(keys)} on e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
+      where e.type in ('track', 'webhook') and e.processed_at is not null and e.at > ${since}
+      order by e.seq`,
+  );
   const history = new Map<string, EventView[]>();
   for (const row of rows) {
-    const list = history.get(keyOf(row)) ?? [];
+    const key = keyOf({ workspaceId: row.workspace_id, customerId: row.customer_id });
+    const list = history.get(key) ?? [];
     list.push({ name: row.name ?? '', properties: (row.payload.properties ?? {}) as Record<string, JsonValue>, at: row.at });
-    history.set(keyOf(row), list);
+    history.set(key, list);
   }
   return history;
 };
 
-export type ActiveRunRow = Awaited<ReturnType<typeof loadActiveRuns>>[number];
 export type { RunState, Timer };

@@ -1,7 +1,25 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../drizzle/db.js';
-import { customers, effects, events, runSteps, runs, stageChanges, timers } from '../../drizzle/schema.js';
-import type { AdvanceOutput, CustomerProfile, EffectRecord, JourneyRun, Step } from '../../workflows/index.js';
+import type { effects } from '../../drizzle/schema.js';
+import type { AdvanceOutput, CustomerProfile, EffectRecord, Step } from '../../workflows/index.js';
+import {
+  deleteTimers,
+  deleteTimersOfRuns,
+  insertEffects,
+  insertRuns,
+  insertStageChanges,
+  insertSteps,
+  insertTimers,
+  markEventsProcessed,
+  updateCustomers,
+  updateRuns,
+  type CustomerWrite,
+  type EffectWrite,
+  type RunWrite,
+  type StageChangeWrite,
+  type StepWrite,
+  type TimerWrite,
+} from './batch-statements.js';
 
 /** Writes of one worker batch, all inside the caller's transaction. */
 export interface CustomerOutcome {
@@ -34,89 +52,110 @@ export const effectRow = (workspaceId: string, customerId: string, runId: string
   createdAt: now,
 });
 
-export const stepRow = (workspaceId: string, customerId: string, step: Step) => ({
-  runId: step.runId,
-  seq: step.seq,
-  workspaceId,
-  customerId,
-  at: step.at,
-  stateBefore: step.stateBefore,
-  stateAfter: step.stateAfter,
-  step,
-});
+/** The stored step is exactly the stepper's `Step` (advance() tags steps with their journey; that is not stored). */
+export const stepRow = (workspaceId: string, customerId: string, tagged: Step & { journeyId?: string; version?: number }) => {
+  const { journeyId: _journeyId, version: _version, ...step } = tagged;
+  return {
+    runId: step.runId,
+    seq: step.seq,
+    workspaceId,
+    customerId,
+    at: step.at,
+    stateBefore: step.stateBefore,
+    stateAfter: step.stateAfter,
+    step,
+  };
+};
 
 const sameProfile = (a: CustomerProfile, b: CustomerProfile): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Writes a batch's outcomes with one fixed-shape statement per table (rows as one JSON parameter,
+ * see batch-statements.ts), issued together so postgres.js pipelines them on the transaction's
+ * connection: a batch costs about one round trip of writes however many customers it holds.
+ * Statements run in the order issued; if one fails, the transaction fails as a whole.
+ */
 export const persistOutcomes = async (tx: Executor, outcomes: readonly CustomerOutcome[], processedSeqs: readonly number[], now: number): Promise<void> => {
-  const stepRows: ReturnType<typeof stepRow>[] = [];
-  const effectRows: EffectRow[] = [];
-  const newRuns: (typeof runs.$inferInsert)[] = [];
-  const touchedRuns: { workspaceId: string; customerId: string; run: JourneyRun }[] = [];
-  const timerDeletes: { runId: string; timerId: string }[] = [];
-  const stageRows: (typeof stageChanges.$inferInsert)[] = [];
+  const customerRows: CustomerWrite[] = [];
+  const stepRows: StepWrite[] = [];
+  const effectRows: EffectWrite[] = [];
+  const newRuns: RunWrite[] = [];
+  const updatedRuns: RunWrite[] = [];
+  const timerRows: TimerWrite[] = [];
+  const touchedIds = new Set<string>();
+  const claimedTimers: { run_id: string; timer_id: string }[] = [];
+  const stageRows: StageChangeWrite[] = [];
 
-  for (const { workspaceId, customerId, before, output, claimedTimers } of outcomes) {
+  for (const { workspaceId, customerId, before, output, claimedTimers: claimed } of outcomes) {
     const customer = output.customer;
     if (!sameProfile(before, customer)) {
-      await tx
-        .update(customers)
-        .set({ traits: customer.traits, stage: customer.stage, tags: customer.tags, timezone: customer.timezone, updatedAt: now })
-        .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, customerId)));
+      customerRows.push({ workspace_id: workspaceId, id: customerId, traits: customer.traits, stage: customer.stage, tags: customer.tags, timezone: customer.timezone });
     }
     for (const change of output.stageChanges) {
-      stageRows.push({ workspaceId, customerId, fromStage: change.from, toStage: change.to, cause: change.cause, at: change.at });
+      stageRows.push({ workspace_id: workspaceId, customer_id: customerId, from_stage: change.from, to_stage: change.to, cause: change.cause, at: change.at });
     }
-    for (const step of output.steps) stepRows.push(stepRow(workspaceId, customerId, step));
-    for (const effect of output.effects) effectRows.push(effectRow(workspaceId, customerId, effect.runId, effect.seq, effect, now));
-    timerDeletes.push(...claimedTimers);
+    for (const step of output.steps) {
+      const row = stepRow(workspaceId, customerId, step);
+      stepRows.push({ run_id: row.runId, seq: row.seq, workspace_id: workspaceId, customer_id: customerId, at: row.at, state_before: row.stateBefore, state_after: row.stateAfter, step: row.step });
+    }
+    for (const effect of output.effects) {
+      const row = effectRow(workspaceId, customerId, effect.runId, effect.seq, effect, now);
+      effectRows.push({
+        workspace_id: workspaceId,
+        customer_id: customerId,
+        run_id: row.runId,
+        step_seq: row.stepSeq,
+        action_index: row.actionIndex,
+        node_id: row.nodeId,
+        idempotency_key: row.idempotencyKey,
+        channel: row.channel,
+        payload: row.payload,
+        cost: row.cost ?? null,
+        status: row.status,
+        last_error: row.lastError ?? null,
+        attempts: row.attempts ?? 0,
+        next_attempt_at: row.nextAttemptAt,
+        created_at: row.createdAt,
+      });
+    }
+    for (const t of claimed) claimedTimers.push({ run_id: t.runId, timer_id: t.timerId });
     const stepped = new Set(output.steps.map((step) => step.runId));
-    for (const entry of output.runs.values()) {
-      const { run, version, started } = entry;
+    for (const { run, version, started } of output.runs.values()) {
       if (!stepped.has(run.runId)) continue;
-      if (started) {
-        newRuns.push({
-          id: run.runId,
-          workspaceId,
-          customerId,
-          journeyId: run.journeyId,
-          version,
-          status: run.status,
-          outcome: run.outcome,
-          reason: run.reason,
-          currentNode: run.snapshot.value,
-          state: run,
-          enteredAt: run.snapshot.context.enteredAt,
-          endedAt: run.status === 'done' ? now : null,
-        });
+      const row: RunWrite = {
+        id: run.runId,
+        workspace_id: workspaceId,
+        customer_id: customerId,
+        journey_id: run.journeyId,
+        version,
+        status: run.status,
+        outcome: run.outcome,
+        reason: run.reason,
+        current_node: run.snapshot.value,
+        state: run,
+        entered_at: run.snapshot.context.enteredAt,
+        ended_at: run.status === 'done' ? now : null,
+      };
+      (started ? newRuns : updatedRuns).push(row);
+      touchedIds.add(run.runId);
+      // Timers are a projection of each run's pending timers: replaced for every touched run.
+      for (const timer of run.timers) {
+        timerRows.push({ run_id: run.runId, timer_id: timer.id, workspace_id: workspaceId, customer_id: customerId, due_at: timer.dueAt, event: timer.event });
       }
-      touchedRuns.push({ workspaceId, customerId, run: entry });
     }
   }
 
-  if (newRuns.length > 0) await tx.insert(runs).values(newRuns);
-  for (const { run: entry } of touchedRuns) {
-    const { run } = entry;
-    if (newRuns.some((r) => r.id === run.runId)) continue;
-    await tx
-      .update(runs)
-      .set({ status: run.status, outcome: run.outcome, reason: run.reason, currentNode: run.snapshot.value, state: run, version: entry.version, endedAt: run.status === 'done' ? now : null })
-      .where(eq(runs.id, run.runId));
-  }
-  if (stepRows.length > 0) await tx.insert(runSteps).values(stepRows);
-  if (effectRows.length > 0) await tx.insert(effects).values(effectRows).onConflictDoNothing({ target: effects.idempotencyKey });
-
-  // Timers are a projection of each run's pending timers: replace them for every touched run.
-  const touchedIds = touchedRuns.map((t) => t.run.run.runId);
-  if (touchedIds.length > 0) await tx.delete(timers).where(inArray(timers.runId, touchedIds));
-  for (const claimed of timerDeletes) {
-    if (touchedIds.includes(claimed.runId)) continue;
-    await tx.delete(timers).where(and(eq(timers.runId, claimed.runId), eq(timers.timerId, claimed.timerId)));
-  }
-  const timerRows = touchedRuns.flatMap(({ workspaceId, customerId, run: { run } }) =>
-    run.timers.map((timer) => ({ runId: run.runId, timerId: timer.id, workspaceId, customerId, dueAt: timer.dueAt, event: timer.event })),
-  );
-  if (timerRows.length > 0) await tx.insert(timers).values(timerRows);
-  if (stageRows.length > 0) await tx.insert(stageChanges).values(stageRows);
-  if (processedSeqs.length > 0) await tx.update(events).set({ processedAt: now }).where(inArray(events.seq, [...processedSeqs]));
+  const untouchedClaims = claimedTimers.filter((t) => !touchedIds.has(t.run_id));
+  const statements: SQL[] = [];
+  if (customerRows.length > 0) statements.push(updateCustomers(customerRows, now));
+  if (newRuns.length > 0) statements.push(insertRuns(newRuns));
+  if (updatedRuns.length > 0) statements.push(updateRuns(updatedRuns));
+  if (stepRows.length > 0) statements.push(insertSteps(stepRows));
+  if (effectRows.length > 0) statements.push(insertEffects(effectRows));
+  if (touchedIds.size > 0) statements.push(deleteTimersOfRuns([...touchedIds]));
+  if (untouchedClaims.length > 0) statements.push(deleteTimers(untouchedClaims));
+  if (timerRows.length > 0) statements.push(insertTimers(timerRows));
+  if (stageRows.length > 0) statements.push(insertStageChanges(stageRows));
+  if (processedSeqs.length > 0) statements.push(markEventsProcessed(processedSeqs, now));
+  await Promise.all(statements.map((statement) => tx.execute(statement)));
 };
-

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../drizzle/db.js';
-import { customers, effects, runSteps, runs, timers } from '../../drizzle/schema.js';
-import { moveRun, type BoundJourney, type CustomerProfile, type EventView, type RunState, type Step, type StepResult } from '../../workflows/index.js';
+import { customers, effectAttempts, effects, runSteps, runs, timers } from '../../drizzle/schema.js';
+import { historyWindowDays, moveRun, type BoundJourney, type CustomerProfile, type EventView, type RunState, type Step, type StepResult } from '../../workflows/index.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { emptyProfile, saveProfileChange } from './customers.js';
@@ -101,7 +101,17 @@ export const getRunDetail = async (services: Services, workspaceId: string, runI
       .where(eq(timers.runId, runId))
       .orderBy(asc(timers.dueAt), asc(timers.timerId)),
   ]);
-  return { ...run, steps: steps.map((s) => s.step), effects: runEffects, timers: pendingTimers };
+  const attempts = await effectAttemptsOf(db, runEffects.map((e) => e.id));
+  return { ...run, steps: steps.map((s) => s.step), effects: runEffects.map((e) => ({ ...e, attemptLog: attempts.get(e.id) ?? [] })), timers: pendingTimers };
+};
+
+/** Every delivery attempt of the effects, oldest first (status, duration, error, the start of the answer). */
+const effectAttemptsOf = async (db: Executor, effectIds: number[]) => {
+  const byEffect = new Map<number, Omit<typeof effectAttempts.$inferSelect, 'effectId' | 'workspaceId' | 'customerId'>[]>();
+  if (effectIds.length === 0) return byEffect;
+  const rows = await db.select().from(effectAttempts).where(inArray(effectAttempts.effectId, effectIds)).orderBy(asc(effectAttempts.effectId), asc(effectAttempts.attempt));
+  for (const { effectId, workspaceId: _workspace, customerId: _customer, ...attempt } of rows) byEffect.set(effectId, [...(byEffect.get(effectId) ?? []), attempt]);
+  return byEffect;
 };
 export type RunDetail = Awaited<ReturnType<typeof getRunDetail>>;
 
@@ -126,17 +136,6 @@ const activeRunsOf = (tx: Executor, workspaceId: string, journeyId: string, extr
     .from(runs)
     .where(and(eq(runs.workspaceId, workspaceId), eq(runs.journeyId, journeyId), eq(runs.status, 'active'), extra))
     .orderBy(asc(runs.customerId), asc(runs.enteredAt), asc(runs.id));
-
-/** Longest event-history window (days) the machine's conditions look at; 0 when none. */
-const historyWindowDays = (bound: BoundJourney): number => {
-  let days = 0;
-  for (const state of Object.values(bound.compiled.machine.states)) {
-    for (const t of state.always ?? []) {
-      if (t.guard?.type === 'rapport.event_count') days = Math.max(days, Number(t.guard.params?.withinDays ?? 0));
-    }
-  }
-  return days;
-};
 
 export interface Migration {
   workspaceId: string;
@@ -163,7 +162,7 @@ export const migrateRuns = async (tx: Executor, m: Migration): Promise<number> =
   const profiles = await lockCustomersOf(tx, m.workspaceId, candidates.map((r) => r.customerId));
   // Re-read under the customer locks: the worker may have stepped some of these runs meanwhile.
   const locked = await activeRunsOf(tx, m.workspaceId, m.journeyId, and(lt(runs.version, m.toVersion), inArray(runs.currentNode, from), inArray(runs.id, candidates.map((r) => r.id))));
-  const days = historyWindowDays(m.bound);
+  const days = historyWindowDays(m.bound.compiled);
   const keys: CustomerKey[] = [...profiles.keys()].map((customerId) => ({ workspaceId: m.workspaceId, customerId }));
   const histories = days > 0 ? await loadHistory(tx, keys, m.now - days * DAY) : new Map<string, EventView[]>();
 
@@ -222,7 +221,7 @@ export const archiveReason = 'journey archived';
 export const endRunsOfJourney = async (tx: Executor, workspaceId: string, journeyId: string, now: number): Promise<number> => {
   const candidates = await activeRunsOf(tx, workspaceId, journeyId, undefined);
   if (candidates.length === 0) return 0;
-  await lockCustomersOf(tx, workspaceId, candidates.map((r) => r.customerId));
+  const profiles = await lockCustomersOf(tx, workspaceId, candidates.map((r) => r.customerId));
   const locked = await activeRunsOf(tx, workspaceId, journeyId, inArray(runs.id, candidates.map((r) => r.id)));
   for (const row of locked) {
     const before = row.state;
@@ -244,6 +243,7 @@ export const endRunsOfJourney = async (tx: Executor, workspaceId: string, journe
       status: 'done',
       outcome: 'exited',
       reason: archiveReason,
+      customer: profiles.get(row.customerId) ?? emptyProfile(row.customerId),
     };
     await saveRunStep(tx, workspaceId, row.customerId, run, step, row.version, now);
   }

@@ -13,14 +13,13 @@ import { events, timers } from '../../drizzle/schema.js';
 import type { Services } from '../services.js';
 import { workFromRow } from './event-rows.js';
 import {
-  findCandidates,
+  claimCustomers,
   keyOf,
   loadActiveRuns,
   loadDueTimers,
   loadHistory,
   loadLatestEndedRuns,
   loadPendingEvents,
-  lockCustomers,
   toProfile,
   type CustomerKey,
 } from './load.js';
@@ -95,8 +94,7 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
   const { config, versions, metrics } = services;
   const now = services.now();
   const report = await services.db.transaction(async (tx) => {
-    const candidates = await findCandidates(tx, now, config.RAPPORT_BATCH_CUSTOMERS);
-    const locked = await lockCustomers(tx, candidates, config.RAPPORT_BATCH_CUSTOMERS);
+    const locked = await claimCustomers(tx, now, config.RAPPORT_BATCH_CUSTOMERS);
     if (locked.length === 0) return { customers: 0, events: 0, timers: 0, steps: 0, lateness: [] as number[], started: 0 };
     const keys: CustomerKey[] = locked.map((row) => ({ workspaceId: row.workspaceId, customerId: row.id }));
 
@@ -206,40 +204,56 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
   return { customers: report.customers, events: report.events, timers: report.timers, steps: report.steps };
 };
 
-/** Runs batches until aborted; sleeps `RAPPORT_POLL_MS` when idle unless woken. Finishes the batch in flight on abort. */
+/**
+ * Runs batches until aborted, in `RAPPORT_WORKER_CONCURRENCY` loops: while one loop waits for the
+ * database another computes, and claims use SKIP LOCKED, so the loops never take the same customer.
+ * An idle loop sleeps `RAPPORT_POLL_MS` unless woken. Due date triggers are turned into events by
+ * the first loop at most once per poll interval. Batches in flight finish on abort.
+ */
 export const runWorker = async (services: Services, signal: AbortSignal, onWake?: (listener: () => void) => void): Promise<void> => {
-  let interrupt: (() => void) | null = null;
-  let woken = false;
+  const sleepers = new Set<() => void>();
+  let wakeups = 0;
   const wake = () => {
-    woken = true;
-    interrupt?.();
+    wakeups += 1;
+    for (const sleeper of [...sleepers]) sleeper();
   };
   onWake?.(wake);
   signal.addEventListener('abort', wake, { once: true });
   const backfilled = new Set<string>();
   let backfillAt = 0;
-  while (!signal.aborted) {
-    woken = false;
-    let report: BatchReport = { customers: 0, events: 0, timers: 0, steps: 0 };
-    try {
-      if (services.now() >= backfillAt) {
-        await backfillDateSchedules(services, backfilled);
-        backfillAt = services.now() + DATE_BACKFILL_EVERY_MS;
-      }
-      await emitDueDateEvents(services);
-      report = await processBatch(services);
-    } catch (error) {
-      services.log.error({ err: error }, 'worker batch failed; retrying');
+  let dueDatesAt = 0;
+  const dateTriggers = async (): Promise<void> => {
+    if (services.now() >= backfillAt) {
+      await backfillDateSchedules(services, backfilled);
+      backfillAt = services.now() + DATE_BACKFILL_EVERY_MS;
     }
-    if (report.customers > 0 || woken || signal.aborted) continue;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => done(), services.config.RAPPORT_POLL_MS);
-      const done = () => {
-        clearTimeout(timer);
-        interrupt = null;
-        resolve();
-      };
-      interrupt = done;
-    });
-  }
+    // Real elapsed time, not the (possibly test) clock: this only bounds how often the table is polled.
+    if (performance.now() >= dueDatesAt) {
+      await emitDueDateEvents(services);
+      dueDatesAt = performance.now() + services.config.RAPPORT_POLL_MS;
+    }
+  };
+  const loop = async (lane: number): Promise<void> => {
+    while (!signal.aborted) {
+      const seen = wakeups;
+      let report: BatchReport = { customers: 0, events: 0, timers: 0, steps: 0 };
+      try {
+        if (lane === 0) await dateTriggers();
+        report = await processBatch(services);
+      } catch (error) {
+        services.log.error({ err: error }, 'worker batch failed; retrying');
+      }
+      if (report.customers > 0 || wakeups !== seen || signal.aborted) continue;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, services.config.RAPPORT_POLL_MS);
+        sleepers.add(done);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: services.config.RAPPORT_WORKER_CONCURRENCY }, (_, lane) => loop(lane)));
 };

@@ -64,7 +64,13 @@ export interface Reply {
   delayMs?: number;
 }
 
-/** A local HTTP endpoint that records every request and answers what `reply` says. */
+/**
+ * What a harness must allow for outbound calls to reach `startReceiver` (it listens on 127.0.0.1,
+ * which the SSRF guard refuses otherwise): `startHarness({ RAPPORT_OUTBOUND_ALLOW: receiverAllow })`.
+ */
+export const receiverAllow = '127.0.0.1';
+
+/** A local HTTP endpoint on 127.0.0.1 that records every request and answers what `reply` says. */
 export const startReceiver = async () => {
   const hits: Hit[] = [];
   const state = { reply: (_hit: Hit, _index: number): Reply => ({ status: 200, body: 'ok' }) };

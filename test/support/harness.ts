@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { testConfig, type Config } from '../../server/config.js';
 import { processBatch } from '../../server/runtime/worker.js';
 import { emitDueDateEvents } from '../../server/runtime/date-schedules.js';
+import { replayEverything } from '../../server/runtime/replay.js';
 import { createApp } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../server/bootstrap.js';
 import { createServices } from '../../server/services-factory.js';
@@ -12,7 +13,12 @@ export const adminKey = 'rk_admin_test_0123456789abcdef';
 export const writeKey = 'rk_write_test_0123456789abcdef';
 
 /** A real app on a real database (PGlite in memory, or a fresh PostgreSQL database), with a movable clock. */
-export const startHarness = async (overrides: Partial<Config> = {}) => {
+export interface HarnessOptions {
+  /** Replay every run when the harness closes and fail on any divergence (default true). */
+  replayOnClose?: boolean;
+}
+
+export const startHarness = async (overrides: Partial<Config> = {}, options: HarnessOptions = {}) => {
   const database = await createTestDatabase();
   const clock = createTestClock();
   const config = testConfig({ RAPPORT_DATA_DIR: 'memory://', DATABASE_URL: database.url, RAPPORT_ADMIN_KEY: adminKey, RAPPORT_WRITE_KEY: writeKey, ...overrides });
@@ -54,6 +60,15 @@ export const startHarness = async (overrides: Partial<Config> = {}) => {
       throw new Error('the worker did not become idle after 200 batches');
     },
     close: async () => {
+      if (options.replayOnClose ?? true) {
+        // Every run any runtime test produced must replay exactly through its pinned version.
+        const { diverged } = await replayEverything(handle.services);
+        if (diverged.length > 0) {
+          await handle.database.close();
+          await database.drop();
+          throw new Error(`replay diverged for ${diverged.length} run(s): ${diverged.map((d) => `${d.runId} at step ${d.divergence?.seq}: ${d.divergence?.message}`).join('; ')}`);
+        }
+      }
       await handle.database.close();
       await database.drop();
     },

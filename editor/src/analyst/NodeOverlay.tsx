@@ -1,0 +1,27 @@
+import type { ReactElement } from 'react';
+import { useStore } from 'zustand';
+import { formatSigned } from './report.js';
+import { overlayStore } from './overlay-store.js';
+
+/** What-if numbers on a canvas node: entered, waiting at the end, left; and the change against live. */
+export const NodeOverlayBadge = ({ id }: { id: string }): ReactElement | null => {
+  const counts = useStore(overlayStore, (s) => s.overlay?.[id] ?? null);
+  const active = useStore(overlayStore, (s) => s.overlay !== null);
+  if (!active) return null;
+  const c = counts ?? { entered: 0, waiting: 0, exited: 0, delta: null };
+  return (
+    <div className="node-live node-whatif" data-testid={`whatif-node-${id}`}>
+      <span title="simulated runs that entered this step">
+        <strong>{c.entered.toLocaleString()}</strong> entered
+      </span>
+      <span title="simulated runs still waiting here when the window ended">
+        <strong>{c.waiting.toLocaleString()}</strong> waiting
+      </span>
+      {c.delta !== null ? (
+        <span className={`whatif-delta ${c.delta > 0 ? 'is-up' : c.delta < 0 ? 'is-down' : ''}`} title="entered: what-if − live">
+          {formatSigned(c.delta)} vs live
+        </span>
+      ) : null}
+    </div>
+  );
+};

@@ -1,0 +1,72 @@
+import { useEffect, useState, type ReactElement } from 'react';
+import { errorMessage } from '../api/client.js';
+import { journeyStats, type JourneyStats } from '../api/journeys.js';
+import { useEditor } from '../store/context.js';
+import { EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
+
+export const liveRefreshMs = 5000;
+
+/** Live view: totals here, per-step counts on the canvas; refreshed every few seconds while open. */
+export const LivePanel = ({ liveVersion }: { liveVersion: number | null }): ReactElement => {
+  const journeyId = useEditor((s) => s.history.present.id);
+  const setLive = useEditor((s) => s.setLive);
+  const [stats, setStats] = useState<JourneyStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [updated, setUpdated] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (liveVersion === null) return;
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const next = await journeyStats(journeyId);
+        if (!alive) return;
+        setStats(next);
+        setLive(next.nodes);
+        setError(null);
+        setUpdated(Date.now());
+      } catch (e) {
+        if (alive) setError(errorMessage(e));
+      }
+      if (alive) timer = setTimeout(() => void poll(), liveRefreshMs);
+    };
+    void poll();
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      setLive(null);
+    };
+  }, [journeyId, liveVersion, setLive]);
+
+  if (liveVersion === null) return <EmptyState title="Not live yet">Publish the journey to see customers moving through it.</EmptyState>;
+  return (
+    <div className="panel-body" data-testid="live-panel">
+      {error ? <ErrorState message={`Could not refresh: ${error}`} /> : null}
+      {!stats ? (
+        <Spinner label="Loading live counts…" />
+      ) : (
+        <>
+          <div className="stat-grid">
+            <div className="stat" data-testid="live-active">
+              <span className="stat-value">{stats.activeRuns.toLocaleString()}</span>
+              <span className="stat-label">in the journey now</span>
+            </div>
+            <div className="stat" data-testid="live-converted">
+              <span className="stat-value">{stats.converted.toLocaleString()}</span>
+              <span className="stat-label">converted</span>
+            </div>
+            <div className="stat" data-testid="live-exited">
+              <span className="stat-value">{stats.exited.toLocaleString()}</span>
+              <span className="stat-label">exited</span>
+            </div>
+          </div>
+          <p className="muted small">
+            Live version v{stats.version ?? '—'}. Each step shows how many customers wait there now and how often it was entered (all versions).{' '}
+            {updated ? `Updated ${new Date(updated).toLocaleTimeString()}; refreshes every ${liveRefreshMs / 1000} s.` : ''}
+          </p>
+        </>
+      )}
+    </div>
+  );
+};

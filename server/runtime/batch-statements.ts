@@ -1,0 +1,150 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/**
+ * Fixed-shape SQL for the worker's batches. A batch's rows travel as ONE JSON parameter, unpacked
+ * on the server with `json_to_recordset`, so every statement has the same text whatever the number
+ * of rows: it is parsed and planned once per connection (postgres.js prepares it), the client
+ * builds no per-row SQL, and one statement replaces one-per-row updates. Both drivers (PGlite and
+ * postgres.js) run the same text.
+ *
+ * Column lists name the database columns (drizzle/schema.ts); `rows` objects use the same names.
+ */
+
+/** `json_to_recordset($1::json) as <alias>(<columns>)` over `rows`. */
+export const recordset = (rows: readonly object[], alias: string, columns: string): SQL =>
+  sql`json_to_recordset(${JSON.stringify(rows)}::json) as ${sql.raw(alias)}(${sql.raw(columns)})`;
+
+/** Customer keys as a relation `k(workspace_id, customer_id)`. */
+export const customerKeys = (keys: readonly { workspaceId: string; customerId: string }[]): SQL =>
+  recordset(
+    keys.map((k) => ({ workspace_id: k.workspaceId, customer_id: k.customerId })),
+    'k',
+    'workspace_id text, customer_id text',
+  );
+
+export interface CustomerWrite {
+  workspace_id: string;
+  id: string;
+  traits: unknown;
+  stage: string | null;
+  tags: unknown;
+  timezone: string | null;
+}
+
+export const updateCustomers = (rows: readonly CustomerWrite[], now: number): SQL => sql`
+  update customers c set traits = x.traits, stage = x.stage, tags = x.tags, timezone = x.timezone, updated_at = ${now}
+  from ${recordset(rows, 'x', 'workspace_id text, id text, traits jsonb, stage text, tags jsonb, timezone text')}
+  where c.workspace_id = x.workspace_id and c.id = x.id`;
+
+export interface RunWrite {
+  id: string;
+  workspace_id: string;
+  customer_id: string;
+  journey_id: string;
+  version: number;
+  status: string;
+  outcome: string | null;
+  reason: string | null;
+  current_node: string;
+  state: unknown;
+  entered_at: number;
+  ended_at: number | null;
+}
+
+const runColumns =
+  'id text, workspace_id text, customer_id text, journey_id text, version integer, status text, outcome text, reason text, current_node text, state jsonb, entered_at bigint, ended_at bigint';
+
+export const insertRuns = (rows: readonly RunWrite[]): SQL => sql`
+  insert into runs (id, workspace_id, customer_id, journey_id, version, status, outcome, reason, current_node, state, entered_at, ended_at)
+  select id, workspace_id, customer_id, journey_id, version, status, outcome, reason, current_node, state, entered_at, ended_at
+  from ${recordset(rows, 'x', runColumns)}`;
+
+export const updateRuns = (rows: readonly RunWrite[]): SQL => sql`
+  update runs r set status = x.status, outcome = x.outcome, reason = x.reason, current_node = x.current_node, state = x.state,
+    version = x.version, ended_at = x.ended_at
+  from ${recordset(rows, 'x', runColumns)}
+  where r.id = x.id`;
+
+export interface StepWrite {
+  run_id: string;
+  seq: number;
+  workspace_id: string;
+  customer_id: string;
+  at: number;
+  state_before: string | null;
+  state_after: string;
+  step: unknown;
+}
+
+export const insertSteps = (rows: readonly StepWrite[]): SQL => sql`
+  insert into run_steps (run_id, seq, workspace_id, customer_id, at, state_before, state_after, step)
+  select run_id, seq, workspace_id, customer_id, at, state_before, state_after, step
+  from ${recordset(rows, 'x', 'run_id text, seq integer, workspace_id text, customer_id text, at bigint, state_before text, state_after text, step jsonb')}`;
+
+export interface EffectWrite {
+  workspace_id: string;
+  customer_id: string;
+  run_id: string;
+  step_seq: number;
+  action_index: number;
+  node_id: string;
+  idempotency_key: string;
+  channel: string;
+  payload: unknown;
+  cost: number | null;
+  status: string;
+  last_error: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+/** Outbox rows in the order given (their ids follow it); an idempotency key already stored is skipped. */
+export const insertEffects = (rows: readonly EffectWrite[]): SQL => sql`
+  insert into effects (workspace_id, customer_id, run_id, step_seq, action_index, node_id, idempotency_key, channel, payload, cost, status, last_error, attempts, next_attempt_at, created_at)
+  select workspace_id, customer_id, run_id, step_seq, action_index, node_id, idempotency_key, channel, payload, cost, status, last_error, attempts, next_attempt_at, created_at
+  from ${recordset(
+    rows,
+    'x',
+    'workspace_id text, customer_id text, run_id text, step_seq integer, action_index integer, node_id text, idempotency_key text, channel text, payload jsonb, cost real, status text, last_error text, attempts integer, next_attempt_at bigint, created_at bigint',
+  )}
+  on conflict (idempotency_key) do nothing`;
+
+/** Every timer of the given runs. */
+export const deleteTimersOfRuns = (runIds: readonly string[]): SQL => sql`
+  delete from timers t using ${recordset(runIds.map((id) => ({ run_id: id })), 'x', 'run_id text')} where t.run_id = x.run_id`;
+
+export const deleteTimers = (rows: readonly { run_id: string; timer_id: string }[]): SQL => sql`
+  delete from timers t using ${recordset(rows, 'x', 'run_id text, timer_id text')} where t.run_id = x.run_id and t.timer_id = x.timer_id`;
+
+export interface TimerWrite {
+  run_id: string;
+  timer_id: string;
+  workspace_id: string;
+  customer_id: string;
+  due_at: number;
+  event: unknown;
+}
+
+export const insertTimers = (rows: readonly TimerWrite[]): SQL => sql`
+  insert into timers (run_id, timer_id, workspace_id, customer_id, due_at, event)
+  select run_id, timer_id, workspace_id, customer_id, due_at, event
+  from ${recordset(rows, 'x', 'run_id text, timer_id text, workspace_id text, customer_id text, due_at bigint, event jsonb')}`;
+
+export interface StageChangeWrite {
+  workspace_id: string;
+  customer_id: string;
+  from_stage: string | null;
+  to_stage: string;
+  cause: string;
+  at: number;
+}
+
+export const insertStageChanges = (rows: readonly StageChangeWrite[]): SQL => sql`
+  insert into stage_changes (workspace_id, customer_id, from_stage, to_stage, cause, at)
+  select workspace_id, customer_id, from_stage, to_stage, cause, at
+  from ${recordset(rows, 'x', 'workspace_id text, customer_id text, from_stage text, to_stage text, cause text, at bigint')}`;
+
+export const markEventsProcessed = (seqs: readonly number[], now: number): SQL => sql`
+  update events e set processed_at = ${now}
+  from ${recordset(seqs.map((seq) => ({ seq })), 'x', 'seq bigint')} where e.seq = x.seq`;

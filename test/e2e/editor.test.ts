@@ -1,0 +1,310 @@
+/**
+ * End-to-end tests of the visual editor in a real Chromium (Debian's /usr/bin/chromium, driven by
+ * playwright-core; no browser is downloaded). The real server runs in-process (`startServer`: API,
+ * worker, dispatcher) on a free port, on PGlite in memory — or on a fresh PostgreSQL database when
+ * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { testConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/start.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
+const chromiumPath = process.env.RAPPORT_CHROMIUM ?? '/usr/bin/chromium';
+const adminKey = 'rk_admin_e2e_0123456789abcdef';
+const writeKey = 'rk_write_e2e_0123456789abcdef';
+const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+// Without a Chromium the suite is skipped locally; CI (.ci/run) installs one and sets RAPPORT_E2E_REQUIRED=1.
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium && process.env.RAPPORT_E2E_REQUIRED) throw new Error(`the browser tests need Chromium at ${chromiumPath} (apt-get install -y chromium)`);
+
+const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Builds the editor when editor/dist is missing or older than its sources (the helper `npm start` uses). */
+const buildEditor = (): void => {
+  const result = spawnSync(process.execPath, ['editor/build-if-needed.mjs'], { cwd: root, encoding: 'utf8' });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0 || output.includes('the build failed') || !existsSync(`${root}editor/dist/index.html`)) throw new Error(`editor build failed:\n${output}`);
+};
+
+interface Session {
+  server: RunningServer;
+  database: TestDatabase;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+}
+
+const start = async (examples: boolean): Promise<Session> => {
+  const database = await createTestDatabase();
+  const server = await startServer(
+    testConfig({
+      PORT: 0,
+      RAPPORT_DATA_DIR: 'memory://',
+      DATABASE_URL: database.url,
+      RAPPORT_ADMIN_KEY: adminKey,
+      RAPPORT_WRITE_KEY: writeKey,
+      RAPPORT_EXAMPLES: examples ? 'true' : 'false',
+      LOG_LEVEL: 'silent',
+    }),
+    () => undefined,
+  );
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  return { server, database, browser, page, errors };
+};
+
+const stop = async (session: Session | undefined): Promise<void> => {
+  if (!session) return;
+  await session.browser.close().catch(() => undefined);
+  await session.server.stop().catch(() => undefined);
+  await session.database.drop().catch(() => undefined);
+};
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${outputDir}${dbKind}-${name}.png` });
+
+/** Polls `check` until it is true (bounded). */
+const until = async (what: string, check: () => Promise<boolean>, timeout = 15_000): Promise<void> => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const centre = async (locator: Locator): Promise<{ x: number; y: number }> => {
+  await locator.waitFor({ state: 'visible' });
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('element has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+const signIn = async (page: Page, url: string) => {
+  await page.goto(`${url}/`);
+  await page.getByTestId('signin-key').fill(adminKey);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('new-journey').waitFor();
+};
+
+describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
+  let session: Session | undefined;
+  let journeyId = '';
+  const page = () => {
+    if (!session) throw new Error('no session');
+    return session.page;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(outputDir, { recursive: true });
+    buildEditor();
+    session = await start(false);
+  }, 180_000);
+  afterAll(async () => {
+    const errors = session?.errors ?? [];
+    await stop(session);
+    // Failed requests the tests cause on purpose would show here; none are expected.
+    expect(errors).toStrictEqual([]);
+  }, 60_000);
+
+  /** Drags a palette item onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
+  const drop = async (kind: string, x: number, y: number, id: string) => {
+    await page().dragAndDrop(`[data-testid=palette-${kind}]`, '[data-testid=canvas]', { targetPosition: { x, y } });
+    await page().getByTestId(`node-${id}`).waitFor();
+  };
+
+  /** Drags from an outcome handle to the input handle of another step. */
+  const connect = async (source: string, outcome: string, target: string) => {
+    const p = page();
+    const edgesBefore = await p.locator('.react-flow__edge').count();
+    const from = await centre(p.getByTestId(`handle-${source}-${outcome}`));
+    const to = await centre(p.getByTestId(`handle-${target}-in`));
+    await p.mouse.move(from.x, from.y);
+    await p.mouse.down();
+    await p.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
+    await p.mouse.move(to.x, to.y, { steps: 8 });
+    await p.mouse.up();
+    await until(`edge ${source}.${outcome} → ${target}`, async () => (await p.locator('.react-flow__edge').count()) === edgesBefore + 1);
+  };
+
+  /** Selects a step (opens its settings). */
+  const select = async (id: string) => {
+    await page().getByTestId(`node-${id}`).locator('.node-head').click();
+    await page().getByTestId('node-settings').locator('code', { hasText: id }).waitFor();
+  };
+
+  it('signs in and creates a journey from the list', async () => {
+    const p = page();
+    await p.goto(`${session!.server.url}/`);
+    await p.getByTestId('signin-form').waitFor();
+    await p.getByTestId('signin-key').fill('rk_admin_wrong_key_00000000');
+    await p.getByTestId('signin-submit').click();
+    await p.getByTestId('signin-error').waitFor();
+    session!.errors.length = 0; // the refused key is a 401 on purpose
+    await signIn(p, session!.server.url);
+    await shot(p, '01-list');
+    await p.getByTestId('new-journey').click();
+    await p.getByTestId('name-input').fill('Win-back');
+    await p.getByTestId('name-submit').click();
+    await p.getByTestId('canvas-empty').waitFor();
+    journeyId = decodeURIComponent(/#\/journeys\/([^/?#]+)/.exec(p.url())?.[1] ?? '');
+    expect(journeyId).not.toBe('');
+    expect(await p.locator('.react-flow__node').count()).toBe(0);
+  });
+
+  it('builds the journey by dragging from the palette, configures steps and connects outcomes', async () => {
+    const p = page();
+    // Zoom out so seven steps fit side by side (React Flow's zoom-out control), then wait for the viewport to settle.
+    for (let i = 0; i < 4; i += 1) await p.locator('.react-flow__controls-zoomout').click();
+    let last = '';
+    await until('the zoom to settle', async () => {
+      const transform = await p.locator('.react-flow__viewport').evaluate((e) => (e as HTMLElement).style.transform);
+      const settled = transform === last && !transform.includes('scale(1)');
+      last = transform;
+      return settled;
+    });
+
+    // Trigger first: its empty event name is a validation error, shown as a badge on the step.
+    await drop('trigger_event', 90, 130, 'trigger-event');
+    await p.getByTestId('canvas-empty').waitFor({ state: 'detached' });
+    const triggerBadge = p.getByTestId('node-badge-trigger-event');
+    await until('the empty event name error on the trigger', async () => /name the event/.test((await triggerBadge.getAttribute('title')) ?? ''));
+    await drop('send_email', 250, 130, 'send-email');
+    await drop('wait_for_event', 410, 130, 'wait-for-event');
+    await drop('condition_rule', 570, 130, 'condition-rule');
+    await drop('exit', 410, 330, 'exit');
+    await drop('set_stage', 570, 330, 'set-stage');
+    await drop('goal_reached', 570, 500, 'goal-reached');
+    expect(await p.locator('.react-flow__node').count()).toBe(7);
+    await shot(p, '02-canvas-dropped');
+
+    // Settings, through the panel.
+    await select('trigger-event');
+    await p.getByTestId('field-event').locator('input').fill('Inactive 60 Days');
+    // Its empty-name error is gone (the badge now only says the outcome is not connected yet).
+    await until('the event name error to go', async () => !/name the event/.test((await triggerBadge.getAttribute('title').catch(() => null)) ?? ''));
+
+    await select('send-email');
+    await p.getByTestId('field-subject').locator('input').first().fill('We miss you, {{ customer.traits.first_name | default: "there" }}');
+    await p.getByTestId('field-body').locator('textarea').fill('Here is 10% off your next order.');
+    await p.getByTestId('field-subject').locator('.template-preview').waitFor();
+
+    await select('wait-for-event');
+    await p.getByTestId('field-event').locator('input').fill('Order Completed');
+    await p.getByTestId('field-timeout').locator('input').fill('14');
+    await p.getByTestId('field-timeout').locator('select').selectOption('days');
+    await until('the wait summary', async () => /14 days/.test(await p.getByTestId('node-wait-for-event').innerText()));
+
+    await select('condition-rule');
+    const condition = p.getByTestId('rule-condition-0');
+    await condition.getByLabel('field', { exact: true }).selectOption('customer.traits');
+    await condition.getByLabel('name').fill('ltv');
+    await condition.getByLabel('operator').selectOption('gt');
+    await condition.getByLabel('value').fill('500');
+    await until('the condition summary', async () => /ltv/.test(await p.getByTestId('node-condition-rule').innerText()));
+    await shot(p, '03-settings');
+
+    await select('set-stage');
+    await p.getByTestId('field-stage').locator('select').selectOption('retain_develop');
+
+    // Back to the journey panel (problems list), then connect the outcomes.
+    await p.keyboard.press('Escape');
+    await p.getByTestId('findings-list').waitFor();
+    await connect('trigger-event', 'next', 'send-email');
+    await connect('send-email', 'next', 'wait-for-event');
+    await connect('wait-for-event', 'received', 'condition-rule');
+    await connect('wait-for-event', 'timed_out', 'exit');
+    await connect('condition-rule', 'yes', 'set-stage');
+    await connect('set-stage', 'next', 'goal-reached');
+  });
+
+  it('shows a validation error in the problems list and on the step, and blocks publishing until it is fixed', async () => {
+    const p = page();
+    // The If/else "No" outcome is still unconnected: an error.
+    const finding = p.getByTestId('findings-list').getByText('outcome "no" of node "condition-rule" is not connected');
+    await finding.waitFor();
+    await p.getByTestId('node-badge-condition-rule').waitFor();
+    expect(await p.getByTestId('node-badge-condition-rule').getAttribute('class')).toContain('node-badge-error');
+    expect(await p.getByTestId('publish-button').isDisabled()).toBe(true);
+    expect(await p.getByTestId('publish-wrap').getAttribute('title')).toMatch(/Fix 1 error/);
+    await shot(p, '04-validation-error');
+
+    await connect('condition-rule', 'no', 'goal-reached');
+    await finding.waitFor({ state: 'detached' });
+    await p.getByTestId('node-badge-condition-rule').waitFor({ state: 'detached' });
+    await until('no errors left', async () => (await p.locator('.finding-error').count()) === 0);
+    await until('publish to be enabled', () => p.getByTestId('publish-button').isEnabled());
+    await p.getByTestId('save-indicator').getByText('Saved').waitFor();
+    // Tidy up for the screenshots.
+    await p.getByTestId('auto-layout').click();
+    await p.getByTestId('save-indicator').getByText('Saved').waitFor();
+    await until('publish to be enabled', () => p.getByTestId('publish-button').isEnabled());
+    await shot(p, '05-canvas-valid');
+  });
+
+  it('publishes with a note, then shows a customer from a Segment track call waiting on the wait step in the live view', async () => {
+    const p = page();
+    await p.getByTestId('publish-button').click();
+    await p.getByTestId('publish-dialog').waitFor();
+    expect(await p.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    await p.getByTestId('publish-note').fill('First version: win back customers inactive for 60 days');
+    await shot(p, '06-publish-dialog');
+    await p.getByTestId('publish-confirm').click();
+    await p.getByTestId('published-banner').getByText('Version 1 is live.').waitFor();
+    await p.getByTestId('status-badge').getByText('live').waitFor();
+
+    await p.getByTestId('mode-live').click();
+    await p.getByTestId('live-active').waitFor();
+    await p.getByTestId('live-waiting-wait-for-event').getByText('0', { exact: true }).waitFor();
+
+    const response = await fetch(`${session!.server.url}/v1/track`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
+      body: JSON.stringify({ userId: 'ada', event: 'Inactive 60 Days' }),
+    });
+    expect(response.status).toBeLessThan(300);
+    // The worker (inside startServer) advances ada; the live view refreshes every 5 s.
+    await p.getByTestId('live-waiting-wait-for-event').getByText('1', { exact: true }).waitFor({ timeout: 30_000 });
+    await p.getByTestId('live-entered-send-email').getByText('1', { exact: true }).waitFor();
+    await p.getByTestId('live-active').getByText('1', { exact: true }).waitFor();
+    await shot(p, '07-live-view');
+  });
+
+  it('test mode: a typed customer and events highlight the path and list the steps', async () => {
+    const p = page();
+    await p.getByTestId('mode-test').click();
+    await p.getByTestId('test-panel').waitFor();
+    await p.getByTestId('test-customer-id').fill('grace');
+    await p.getByTestId('test-traits').fill('{"first_name": "Grace", "email": "grace@example.com", "ltv": 900}');
+    const first = p.getByTestId('test-event-0');
+    expect(await first.getByLabel('event name').inputValue()).toBe('Inactive 60 Days');
+    await p.getByTestId('test-add-event').click();
+    const second = p.getByTestId('test-event-1');
+    await second.getByLabel('when').fill('+2d');
+    await second.getByLabel('event name').fill('Order Completed');
+    await p.getByTestId('test-run').click();
+    const results = p.getByTestId('test-results');
+    await results.waitFor();
+    await p.getByTestId('test-step-1').waitFor();
+    const text = await results.innerText();
+    expect(text).toContain('ltv');
+    expect(text).toMatch(/We miss you, Grace/);
+    // The path: everything but the timeout exit is highlighted.
+    for (const id of ['trigger-event', 'send-email', 'wait-for-event', 'condition-rule', 'set-stage', 'goal-reached']) {
+      expect(await p.getByTestId(`node-${id}`).getAttribute('class'), id).toContain('is-highlighted');
+    }
+    expect(await p.getByTestId('node-exit').getAttribute('class')).toContain('is-dimmed');
+    expect(await p.locator('.react-flow__edge.on-path').count()).toBe(5);
+    await shot(p, '08-test-mode');
+  });
+});
