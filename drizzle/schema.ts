@@ -386,3 +386,37 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_workspace').on(t.workspaceId, t.id)],
 );
+
+/**
+ * Versioned workspace settings as validated JSON: the lifecycle stage model, value-cluster
+ * definitions, the contact strategy. Each save is a new version; the latest one is in force.
+ */
+export const workspaceSettings = pgTable(
+  'workspace_settings',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    /** "stages" | "clusters" | "contact_strategy" */
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    value: jsonb('value').$type<Record<string, JsonValue>>().notNull(),
+    note: text('note'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.key, t.version] })],
+);
+
+/**
+ * Customers deleted for privacy: only a hash of their id is kept, so re-ingestion of that id is
+ * refused until the suppression is lifted. No personal data.
+ */
+export const customerSuppressions = pgTable(
+  'customer_suppressions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    customerHash: text('customer_hash').notNull(),
+    reason: text('reason').notNull(),
+    at: ms('at').notNull(),
+    liftedAt: ms('lifted_at'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerHash] })],
+);
