@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { complaintHandlingJourney } from './examples/complaint-handling.js';
 import { winBackJourney } from './examples/win-back.js';
-import { backtestCustomer, backtestReport, bindJourney, compareBacktests, compile, emptyBacktest, type JourneyGraphInput, type SimulationEvent } from './index.js';
+import { backtestCustomer, backtestReport, bindJourney, compareBacktests, compile, emptyBacktest, mergeBacktests, type JourneyGraphInput, type SimulationEvent } from './index.js';
 
 const T0 = Date.UTC(2026, 2, 2, 10);
 const HOUR = 3_600_000;
@@ -104,5 +104,26 @@ describe('backtest over a fixed history, checked against hand-computed numbers',
     expect(comparison.effects.incentive).toEqual({ a: 2, b: 2, costDelta: 8 - 18 });
     expect(comparison.conversions).toEqual({ a: 1, b: 1, delta: 0 });
     expect(comparison.nodes['comeback-coupon']?.enteredDelta).toBe(0);
+  });
+});
+
+describe('mergeBacktests', () => {
+  it('merging the reports of two halves equals the report of the whole', () => {
+    const journey = bound(complaintHandlingJourney);
+    const people: [string, string, SimulationEvent[]][] = [
+      ['s', 'star', [track('Complaint Filed', T0), track('Complaint Resolved', T0 + 2 * DAY)]],
+      ['q', 'question_mark', [track('Complaint Filed', T0), track('Discount Requested', T0 + DAY)]],
+      ['w', 'question_mark', [track('Complaint Filed', T0), track('Complaint Withdrawn', T0 + HOUR)]],
+      ['d', 'dog', [track('Complaint Filed', T0)]],
+    ];
+    const whole = emptyBacktest();
+    const first = emptyBacktest();
+    const second = emptyBacktest();
+    people.forEach(([id, cluster, events], i) => {
+      backtestCustomer(whole, journey, profile(id, { cluster }), events, window);
+      backtestCustomer(i < 2 ? first : second, journey, profile(id, { cluster }), events, window);
+    });
+    mergeBacktests(first, second);
+    expect(backtestReport(first)).toEqual(backtestReport(whole));
   });
 });

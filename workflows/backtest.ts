@@ -170,3 +170,33 @@ export const compareBacktests = (a: BacktestReport, b: BacktestReport): Backtest
   }
   return { nodes, effects, conversions: { a: a.outcomes.converted, b: b.outcomes.converted, delta: a.outcomes.converted - b.outcomes.converted } };
 };
+
+/** Adds `other` into `acc` (partial results from parallel workers). */
+export const mergeBacktests = (acc: BacktestAccumulator, other: BacktestAccumulator): void => {
+  const a = acc.report;
+  const b = other.report;
+  a.customers += b.customers;
+  a.events += b.events;
+  a.runs += b.runs;
+  a.steps += b.steps;
+  a.truncatedCustomers += b.truncatedCustomers;
+  a.outcomes.converted += b.outcomes.converted;
+  a.outcomes.exited += b.outcomes.exited;
+  a.outcomes.active += b.outcomes.active;
+  for (const [reason, n] of Object.entries(b.exitedEarly)) bump(a.exitedEarly, reason, n);
+  for (const [nodeId, counts] of Object.entries(b.nodes)) {
+    const target = nodeOf(a, nodeId);
+    target.entered += counts.entered;
+    target.waiting += counts.waiting;
+    for (const [to, n] of Object.entries(counts.exited)) bump(target.exited, to, n);
+  }
+  for (const [channel, totals] of Object.entries(b.effects)) {
+    const target = (a.effects[channel] ??= { count: 0, cost: 0 });
+    target.count += totals.count;
+    target.cost += totals.cost;
+  }
+  a.timeToGoal.histogram.forEach((bucket, i) => {
+    bucket.count += b.timeToGoal.histogram[i]?.count ?? 0;
+  });
+  acc.goalTimes.push(...other.goalTimes);
+};

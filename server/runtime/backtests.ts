@@ -3,7 +3,6 @@ import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { customers, events, journeys } from '../../drizzle/schema.js';
 import {
-  backtestCustomer,
   backtestReport,
   bindJourney,
   checkedRuleSchema,
@@ -23,6 +22,7 @@ import {
 } from '../../workflows/index.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
+import { createBacktestPool, type BacktestCustomerInput, type BacktestPool } from './backtest/pool.js';
 import { simulationEventFromRow } from './event-rows.js';
 import { toProfile } from './load.js';
 
@@ -159,6 +159,22 @@ export const startBacktest = async (services: Services, workspaceId: string, jou
 };
 
 const runBacktest = async (services: Services, job: BacktestJob, candidate: BoundJourney, baseline: BoundJourney | null, request: BacktestRequest): Promise<void> => {
+  const pool = createBacktestPool();
+  try {
+    await simulateHistory(services, job, candidate, baseline, request, pool);
+  } finally {
+    await pool.close();
+  }
+};
+
+const simulateHistory = async (
+  services: Services,
+  job: BacktestJob,
+  candidate: BoundJourney,
+  baseline: BoundJourney | null,
+  request: BacktestRequest,
+  pool: BacktestPool,
+): Promise<void> => {
   const { db } = services;
   const { workspaceId } = job;
   const { from, to } = job.request;
@@ -167,13 +183,12 @@ const runBacktest = async (services: Services, job: BacktestJob, candidate: Boun
   job.progress.totalCustomers = Math.min(total?.n ?? 0, request.limit ?? Number.POSITIVE_INFINITY);
   const historyDays = Math.max(historyWindowDays(candidate.compiled), baseline ? historyWindowDays(baseline.compiled) : 0);
   const started = performance.now();
+  const inFlight = new Set<Promise<void>>();
   let after = '';
-  while (job.progress.customers < job.progress.totalCustomers) {
-    if (job.cancel) {
-      job.status = 'cancelled';
-      job.finishedAt = services.now();
-      return;
-    }
+  let queued = 0;
+  let taken = 0;
+  while (queued < job.progress.totalCustomers) {
+    if (job.cancel) break;
     const ids = (
       await db
         .selectDistinct({ id: events.customerId })
@@ -184,6 +199,7 @@ const runBacktest = async (services: Services, job: BacktestJob, candidate: Boun
     ).map((r) => r.id);
     if (ids.length === 0) break;
     after = ids[ids.length - 1] as string;
+    queued += ids.length;
     const [profiles, rows, earlier] = await Promise.all([
       db.select().from(customers).where(and(eq(customers.workspaceId, workspaceId), inArray(customers.id, ids))),
       db.select().from(events).where(and(inWindow, inArray(events.customerId, ids))).orderBy(asc(events.seq)),
@@ -209,22 +225,41 @@ const runBacktest = async (services: Services, job: BacktestJob, candidate: Boun
       list.push({ name: row.name ?? '', properties: (row.payload.properties ?? {}) as Record<string, JsonValue>, at: row.at });
       historyOf.set(row.customerId, list);
     }
+    const page: BacktestCustomerInput[] = [];
+    let pageEvents = 0;
     for (const row of profiles) {
-      if (job.progress.customers >= job.progress.totalCustomers) break;
+      if (taken >= job.progress.totalCustomers) break;
+      taken += 1;
       const customer = toProfile(row);
-      job.progress.customers += 1;
       if (request.customers) {
         const env = { now: to, timeZone: resolveTimeZone(customer.timezone, candidate.compiled.timeZoneFallback) };
-        if (!evaluateRule(request.customers, { customer }, env).result) continue;
+        if (!evaluateRule(request.customers, { customer }, env).result) {
+          job.progress.customers += 1;
+          continue;
+        }
       }
-      const mine = byCustomer.get(row.id) ?? [];
-      job.progress.events += mine.length;
-      const history = historyOf.get(row.id) ?? [];
-      backtestCustomer(job.candidate, candidate, customer, mine, { from, to }, history);
-      if (baseline && job.baseline) backtestCustomer(job.baseline, baseline, customer, mine, { from, to }, history);
+      const events = byCustomer.get(row.id) ?? [];
+      pageEvents += events.length;
+      page.push({ customer, events, history: historyOf.get(row.id) ?? [] });
     }
-    job.progress.eventsPerSecond = Math.round(job.progress.events / Math.max(0.001, (performance.now() - started) / 1000));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Simulate on the worker threads while the next page loads; at most one page per thread in flight.
+    const into = job.baseline ? [job.candidate, job.baseline] : [job.candidate];
+    const running = pool
+      .run({ journeys: baseline ? [candidate.compiled, baseline.compiled] : [candidate.compiled], window: { from, to }, customers: page }, into)
+      .then(() => {
+        job.progress.customers += page.length;
+        job.progress.events += pageEvents;
+        job.progress.eventsPerSecond = Math.round(job.progress.events / Math.max(0.001, (performance.now() - started) / 1000));
+      });
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+    if (inFlight.size >= pool.size) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (job.cancel) {
+    job.status = 'cancelled';
+    job.finishedAt = services.now();
+    return;
   }
   job.status = 'done';
   job.finishedAt = services.now();
