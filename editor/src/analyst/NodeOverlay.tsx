@@ -10,18 +10,9 @@ export const NodeOverlayBadge = ({ id }: { id: string }): ReactElement | null =>
   if (!active) return null;
   const c = counts ?? { entered: 0, waiting: 0, exited: 0, delta: null };
   return (
-    <div className="node-live node-whatif" data-testid={`whatif-node-${id}`}>
-      <span title="simulated runs that entered this step">
-        <strong>{c.entered.toLocaleString()}</strong> entered
-      </span>
-      <span title="simulated runs still waiting here when the window ended">
-        <strong>{c.waiting.toLocaleString()}</strong> waiting
-      </span>
-      {c.delta !== null ? (
-        <span className={`whatif-delta ${c.delta > 0 ? 'is-up' : c.delta < 0 ? 'is-down' : ''}`} title="entered: what-if − live">
-          {formatSigned(c.delta)} vs live
-        </span>
-      ) : null}
+    <div className="node-whatif" data-testid={`whatif-node-${id}`} title="what-if: simulated runs that entered this step / were still waiting here at the end of the window">
+      <strong>{c.entered.toLocaleString()}</strong> in · <strong>{c.waiting.toLocaleString()}</strong> waiting
+      {c.delta !== null ? <span className={`whatif-delta ${c.delta > 0 ? 'is-up' : c.delta < 0 ? 'is-down' : ''}`}> · {formatSigned(c.delta)} vs live</span> : null}
     </div>
   );
 };

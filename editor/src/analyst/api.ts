@@ -1,3 +1,4 @@
+import type { JourneyReport as ServerJourneyReport } from '../../../server/runtime/analytics.js';
 import { api, authHeaders, call, jsonBody, ApiFailure } from '../api/client.js';
 
 /** The analyst screens' calls (runs, replay, report, exports, backtests), typed from the server's routes. */
@@ -19,9 +20,10 @@ const reportQuery = (query: { from: number; to: number; version?: number }): Rec
   ...(query.version ? { version: String(query.version) } : {}),
 });
 
-export const getReport = (id: string, query: { from: number; to: number; version?: number }) =>
-  call(api.v1.journeys[':id'].report.$get({ param: { id }, query: reportQuery(query) } as { param: { id: string } }));
-export type JourneyReport = Awaited<ReturnType<typeof getReport>>;
+// The route answers JSON or CSV (`?format`), so `hc` cannot type the body; it is the server's `JourneyReport`.
+export const getReport = (id: string, query: { from: number; to: number; version?: number }): Promise<ServerJourneyReport> =>
+  call(api.v1.journeys[':id'].report.$get({ param: { id }, query: reportQuery(query) } as { param: { id: string } })) as Promise<ServerJourneyReport>;
+export type JourneyReport = ServerJourneyReport;
 
 /** Same-origin URL of a report or export download. */
 export const exportUrl = (id: string, what: 'report' | 'export/runs' | 'export/steps', format: 'csv' | 'ndjson', query: { from: number; to: number; version?: number }): string =>

@@ -21,6 +21,10 @@ import { createEditorStore, selectCanRedo, selectCanUndo, type EditorMode, type 
 import { ErrorState, Spinner } from '../ui/Dialog.js';
 import { StatusBadge } from './StatusBadge.js';
 import { useAutosave, useLiveValidation, useShortcuts } from './useEditorEffects.js';
+import { AnalystTabs } from '../analyst/AnalystTabs.js';
+import { ReportScreen } from '../analyst/ReportScreen.js';
+import { RunsPanel } from '../analyst/RunsPanel.js';
+import { WhatIfPanel } from '../analyst/WhatIfPanel.js';
 
 interface Loaded {
   detail: JourneyDetail;
@@ -124,6 +128,22 @@ const RightPanel = ({ mode, side, liveVersion, editable }: { mode: EditorMode; s
       </aside>
     );
   }
+  if (mode === 'runs') {
+    return (
+      <aside className="side-panel" aria-label="Runs">
+        <div className="panel-title">Runs</div>
+        <RunsPanel />
+      </aside>
+    );
+  }
+  if (mode === 'whatif') {
+    return (
+      <aside className="side-panel" aria-label="What-if">
+        <div className="panel-title">What-if simulation</div>
+        <WhatIfPanel liveVersion={liveVersion} />
+      </aside>
+    );
+  }
   if (mode === 'live') {
     return (
       <aside className="side-panel" aria-label="Live view">
@@ -191,7 +211,7 @@ const Workspace = ({ loaded, store, onBack, reload }: { loaded: Loaded; store: E
     setSide('inspect');
     setMode(next);
   };
-  const publishBlocked = !editable ? 'An archived journey cannot be published.' : errors.length > 0 ? `Fix ${errors.length} error${errors.length === 1 ? '' : 's'} first (see Problems).` : !validated ? 'Checking the journey…' : saveState === 'failed' ? 'The draft could not be saved; fix that first.' : null;
+  const publishBlocked = !editable ? 'An archived journey cannot be published.' : errors.length > 0 ? `Fix ${errors.length} error${errors.length === 1 ? '' : 's'} first (see Problems).` : !validated ? 'Checking the journey…' : saveState === 'failed' ? 'The draft could not be saved; fix that first.' : saveState !== 'saved' ? 'Saving the draft…' : null;
 
   return (
     <div className="editor">
@@ -217,6 +237,7 @@ const Workspace = ({ loaded, store, onBack, reload }: { loaded: Loaded; store: E
               <Icon name={icon} size={14} /> {label}
             </button>
           ))}
+          <AnalystTabs mode={mode} onSwitch={switchMode} />
         </nav>
         <div className="topbar-actions">
           <button type="button" className={`btn ${side === 'versions' ? 'is-on' : ''}`} onClick={() => setSide(side === 'versions' ? 'inspect' : 'versions')} data-testid="versions-button">
@@ -242,6 +263,7 @@ const Workspace = ({ loaded, store, onBack, reload }: { loaded: Loaded; store: E
           </button>
         </div>
       ) : null}
+      {mode === 'report' ? <ReportScreen journeyId={detail.id} liveVersion={detail.liveVersion} /> : (
       <div className={`editor-body mode-${mode}`}>
         {mode === 'edit' ? <Palette disabled={!editable} /> : null}
         <main className="canvas-wrap">
@@ -249,11 +271,14 @@ const Workspace = ({ loaded, store, onBack, reload }: { loaded: Loaded; store: E
           <CanvasTools editable={editable && mode === 'edit'} onHelp={openHelp} />
           {mode === 'test' ? <div className="mode-ribbon mode-ribbon-test">Test mode — the path of the test customer is highlighted</div> : null}
           {mode === 'live' ? <div className="mode-ribbon mode-ribbon-live">Live view — customers waiting at and passing through each step</div> : null}
+          {mode === 'runs' ? <div className="mode-ribbon mode-ribbon-test">Runs — the path of the selected run is highlighted</div> : null}
+          {mode === 'whatif' ? <div className="mode-ribbon mode-ribbon-whatif">What-if — simulated runs per step</div> : null}
           <Notice />
           <EmptyCanvasHint />
         </main>
         <RightPanel mode={mode} side={side} liveVersion={detail.liveVersion} editable={editable} />
       </div>
+      )}
       {help ? <ShortcutsDialog onClose={() => setHelp(false)} /> : null}
       {publishing ? (
         <PublishDialog
