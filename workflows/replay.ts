@@ -96,6 +96,18 @@ export const replayRun = (machineFor: (version: number) => BoundJourney, recorde
           version = input.toVersion ?? version;
           result = moveRun(machineFor(version), run, input, options);
           break;
+        case 'timer_change': {
+          const current = run as RunState | null;
+          if (!current || current.snapshot.value !== step.stateBefore || !current.timers.some((t) => t.id === input.timerId)) {
+            return diverged(step.seq, { path: 'input.timerId', recorded: input.timerId, replayed: current?.timers.map((t) => t.id) ?? null }, `step ${step.seq} changes a timer the replayed run does not have`);
+          }
+          const timers = current.timers
+            .map((t) => (t.id === input.timerId && input.dueAt !== null ? { ...t, dueAt: input.dueAt } : t))
+            .filter((t) => t.id !== input.timerId || input.dueAt !== null)
+            .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
+          run = { ...current, timers, seq: step.seq };
+          continue;
+        }
         case 'end': {
           // Ended from outside: nothing to compute, but the run must have been where the step says.
           const current = run as RunState | null;

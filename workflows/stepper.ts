@@ -61,6 +61,8 @@ export type StepInput =
   | { type: 'move'; toNodeId: string; fromVersion: number | null; toVersion: number | null; by: string; reason: string }
   /** A run ended from outside (journey archived, cancelled by an analyst); no machine step happens. */
   | { type: 'end'; by: string; reason: string }
+  /** A pending timer rescheduled (`dueAt`) or dropped (`dueAt: null`) by an analyst; the state does not change. */
+  | { type: 'timer_change'; timerId: string; dueAt: number | null; by: string; reason: string }
   | { type: 'event'; event: JourneyEvent }
   | { type: 'timer'; timerId: string; event: { type: string } };
 
@@ -160,6 +162,7 @@ const toMachineEvent = (input: StepInput): MachineEvent => {
       return { type: moveEventType, nodeId: input.toNodeId };
     case 'start':
     case 'end':
+    case 'timer_change':
       return { type: 'xstate.init' };
   }
 };

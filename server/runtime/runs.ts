@@ -119,7 +119,7 @@ export type RunDetail = Awaited<ReturnType<typeof getRunDetail>>;
  * Locks the customer rows the runs belong to, in a fixed order, so the worker (which claims
  * customers FOR UPDATE SKIP LOCKED) never steps these runs while we change them.
  */
-const lockCustomersOf = async (tx: Executor, workspaceId: string, customerIds: readonly string[]) => {
+export const lockCustomersOf = async (tx: Executor, workspaceId: string, customerIds: readonly string[]) => {
   if (customerIds.length === 0) return new Map<string, CustomerProfile>();
   const rows = await tx
     .select()
@@ -189,7 +189,7 @@ export const migrateRuns = async (tx: Executor, m: Migration): Promise<number> =
 };
 
 /** Writes a run's new state, its step, its effects and its (replaced) timers. */
-const saveRunStep = async (tx: Executor, workspaceId: string, customerId: string, run: RunState, step: Step, version: number, now: number): Promise<void> => {
+export const saveRunStep = async (tx: Executor, workspaceId: string, customerId: string, run: RunState, step: Step, version: number, now: number): Promise<void> => {
   await tx
     .update(runs)
     .set({

@@ -143,6 +143,7 @@ const inputTitle = (step: Step): string => {
     case 'timer': return 'A wait ended (timer fired)';
     case 'move': return `Moved to "${input.toNodeId}"`;
     case 'end': return `Ended: ${input.reason}`;
+    case 'timer_change': return input.dueAt === null ? `A wait was skipped: ${input.reason}` : `A wait was rescheduled: ${input.reason}`;
   }
 };
 
