@@ -19,6 +19,10 @@ import { hookRoutes } from './routes/hooks.js';
 import { keyRoutes } from './routes/keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { endpointRoutes } from './routes/endpoints.js';
+import { crmRoutes } from './routes/crm.js';
+import { contactStrategyRoutes } from './routes/contact-strategy.js';
+import { suppressionRoutes } from './routes/suppressions.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 
 /** The HTTP app. Every resource is a sub-app mounted here; one error path for all of them. */
 export const createApp = (services: Services) => {
@@ -45,6 +49,10 @@ export const createApp = (services: Services) => {
     .route('/v1/keys', keyRoutes)
     .route('/v1/audit', auditRoutes)
     .route('/v1/endpoints', endpointRoutes)
+    .route('/v1', crmRoutes)
+    .route('/v1/settings/contact-strategy', contactStrategyRoutes)
+    .route('/v1/suppressions', suppressionRoutes)
+    .route('/', unsubscribeRoutes)
     .route('/', docsRoutes)
     // Last: the editor answers every other GET (SPA fallback), never API paths.
     .route('/', editorRoutes);

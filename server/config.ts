@@ -35,6 +35,8 @@ export const configSchema = z.object({
   /** SMTP server for email ("smtp://user:pass@host:587"); without it mail goes to the development mailbox. */
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Rapport <no-reply@rapport.local>'),
+  /** The runtime's address as recipients reach it (unsubscribe links); defaults to http://HOST:PORT. */
+  RAPPORT_PUBLIC_URL: z.string().url().optional(),
   /** HTTP endpoints for SMS and chat providers (JSON POST); without them messages go to the development mailbox. */
   SMS_WEBHOOK_URL: z.string().url().optional(),
   CHAT_WEBHOOK_URL: z.string().url().optional(),

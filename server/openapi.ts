@@ -3,8 +3,11 @@ import packageJson from '../package.json' with { type: 'json' };
 import { customerProfileSchema, findingSchema, journeyGraphSchema, jsonValueSchema, ruleGroupSchema, ruleSchema } from '../workflows/index.js';
 import type { ErrorDetail } from './errors.js';
 import { stageRequestSchema } from './runtime/customers.js';
+import { consentRequestSchema } from './runtime/consent.js';
+import { contactStrategyRequestSchema } from './routes/contact-strategy.js';
 import type { JourneyStats } from './runtime/journey-stats.js';
 import { backtestRequestSchema } from './runtime/backtests.js';
+import { surgeryRequestSchema } from './runtime/surgery.js';
 import { reportQuerySchema } from './runtime/analytics.js';
 import type { BulkReplay, replayStoredRun } from './runtime/replay.js';
 import { maxBatchCalls, segmentBatchSchema, segmentCallSchema, segmentCalls, type SegmentCallType } from './runtime/ingest.js';
@@ -14,6 +17,9 @@ import { createKeySchema } from './runtime/api-keys.js';
 import { auditQuerySchema } from './runtime/audit.js';
 import type { ReceivedDelivery } from './runtime/webhooks/receive.js';
 import { createSourceSchema, deliveryQuerySchema, previewSchema, rotateSourceSchema, updateSourceSchema } from './runtime/webhooks/sources.js';
+import { stageModelRequestSchema, stageOverviewQuerySchema } from './runtime/stages.js';
+import { clusterSettingsRequestSchema } from './runtime/clusters.js';
+import { clusterChangedEvent, clusterDefinitionSchema, measureSchema } from '../workflows/clusters.js';
 
 /**
  * The OpenAPI 3.1 document of every route the app serves. Request bodies and query parameters are
@@ -137,6 +143,8 @@ const hookAcceptedMatches: Same<z.infer<typeof hookAccepted>, ReceivedDelivery['
 void hookAcceptedMatches;
 const accepted = z.object({ accepted: z.literal(true), messageId: z.string().describe('the queued event; repeat it to make the request idempotent') });
 
+const clusterCounts = z.object({ customers: count, star: count, question_mark: count, cash_cow: count, dog: count, unclustered: count.describe('customers missing either measure') });
+
 /** Parts several responses share, named so they appear once under components. */
 const responseParts = { Finding: findingSchema, JourneyGraph: journeyGraphSchema, RunSummary: runSummary, Effect: effect, MailboxMessage: mailboxMessage };
 
@@ -157,6 +165,8 @@ export const responseSchemas = {
   JourneyReplay: journeyReplay,
   RunReplay: runReplay,
   BacktestRequest: backtestRequestSchema,
+  SurgeryRequest: surgeryRequestSchema,
+  SurgeryResult: z.object({ runId: z.string(), step: z.record(z.string(), z.unknown()) }),
   JourneyReport: z.record(z.string(), z.unknown()).describe('journeyId, period, version, totals, funnel, timeToGoal, effects, byVersion, byCluster, byStage, conversionsByDay; each breakdown has runs, converted, exited, active, conversionRate, medianTimeToGoalMs, cost, costPerConversion'),
   ExportRows: z.string().describe('NDJSON (one JSON object per line) or CSV with a header line'),
   Backtest: z.object({
@@ -184,6 +194,22 @@ export const responseSchemas = {
     stageHistory: z.array(z.object({ fromStage: z.string().nullable(), toStage: z.string(), cause: z.string(), at: epochMs })),
   }),
   StageAccepted: accepted,
+  Consent: z.object({ customerId: z.string(), consent: z.record(z.string(), z.boolean()).describe('consent per channel after the change') }),
+  CustomerDeletion: z.object({ deleted: z.literal(true), customerHash: z.string().describe('SHA-256 of workspace and customer id: the only trace kept (suppression, audit)'), removed: z.record(z.string(), count).describe('rows removed per table') }),
+  SuppressionLifted: z.object({ lifted: z.literal(true), customerHash: z.string() }),
+  ContactStrategy: z.object({ version: z.number().int().min(1), strategy: z.record(z.string(), z.unknown()).describe('default and per-cluster rules: goal, channels with costPerContact, budget, frequencyCap, quietHours; fallbackTimeZone'), note: z.string().nullable(), createdAt: epochMs }),
+  StageModel: z.object({
+    version: z.number().int().min(1).nullable().describe('null while the default model is in force (nothing saved yet)'),
+    stages: z.array(z.object({ id: z.string(), label: z.string() })), note: z.string().nullable(), createdAt: epochMs.nullable(),
+  }),
+  StageOverview: z.object({
+    from: epochMs, to: epochMs,
+    stages: z.array(z.object({ id: z.string(), label: z.string(), customers: count })).describe('every stage of the model, in order, with the customers in it now'),
+    otherStages: z.array(z.object({ id: z.string(), customers: count })).describe('customers in stages the model no longer has'),
+    unstaged: count.describe('customers without a stage'),
+    moves: z.array(z.object({ from: z.string().nullable(), to: z.string(), count })).describe('stage changes recorded in [from, to), per (from → to); from is null for a first stage'),
+  }),
+  ClusterPreview: z.object({ preview: clusterCounts }),
   MailboxList: z.object({ messages: z.array(mailboxMessage) }),
   TaskList: z.object({ tasks: z.array(task) }),
   Task: task,
@@ -214,6 +240,12 @@ const requestComponents = {
   HookPayload: z.unknown(),
   EnrolRequest: enrolRequestSchema,
   StageRequest: stageRequestSchema,
+  ConsentRequest: consentRequestSchema,
+  ContactStrategyRequest: contactStrategyRequestSchema,
+  StageModelRequest: stageModelRequestSchema,
+  Measure: measureSchema,
+  ClusterDefinition: clusterDefinitionSchema,
+  ClusterSettingsRequest: clusterSettingsRequestSchema,
 } satisfies Record<string, z.ZodType>;
 export type RequestSchemaName = keyof typeof requestComponents | `${CallName}Request`;
 
@@ -273,6 +305,7 @@ const tags = {
   Mailbox: 'The development mailbox: what email, SMS and chat would have sent while no provider is configured.',
   Tasks: 'Work for people and teams that journeys create (`create_task`).',
   Webhooks: 'Inbound webhook sources: a provider posts to /v1/hooks/{sourceId}, signed with the source\'s secret; a mapping turns each delivery into a track event.',
+  CRM: 'The CRM domain: the lifecycle stage model of the workspace and how customers move between stages, value-cluster definitions (contribution × lifetime value) with previews.',
   Administration: 'API keys, the audit log of who changed what, and outbound endpoints disabled after a 410 Gone.',
   Operations: 'Health check and Prometheus metrics for operators. No key.',
   Reference: 'This document and its HTML rendering. No key.',
@@ -315,7 +348,7 @@ const errorResponses = {
 
 const idMeaning: Record<Tag, string> = {
   Ingest: '', Journeys: 'the journey id', Runs: 'the run id', Backtests: 'the backtest id (under /v1/journeys: the journey id)', Analytics: 'the journey id', Customers: 'the customer id (the userId, or anonymousId, it was tracked with)', Mailbox: '', Tasks: 'the task id',
-  Webhooks: 'the webhook source id (as in its hook path)', Administration: 'the key id', Operations: '', Reference: '',
+  Webhooks: 'the webhook source id (as in its hook path)', CRM: '', Administration: 'the key id', Operations: '', Reference: '',
 };
 const queryHelp: Record<string, string> = {
   journeyId: 'only runs of this journey', customerId: 'only runs of this customer', status: 'only runs with this status', cursor: 'nextCursor from the previous page, unchanged',
@@ -420,6 +453,9 @@ const operations: OperationSpec[] = [
   { method: 'delete', path: '/v1/backtests/{id}', tag: 'Backtests', auth: 'read', summary: 'Cancel a backtest',
     description: 'Stops a running backtest after the page of customers in progress; the partial reports stay readable.', ok: { status: 200, description: 'The backtest, being cancelled.', schema: 'Backtest' }, errors: [404] },
 
+  { method: 'post', path: '/v1/runs/{id}/surgery', tag: 'Runs', auth: 'admin', summary: 'Change a run by hand',
+    description: 'Cancel a run, move it to another node, or fire, reschedule or drop one of its pending timers. Recorded as a step of the run (replayable) and in the audit log with the key and the reason.',
+    body: { schema: 'SurgeryRequest', description: 'What to do and why.' }, ok: { status: 200, description: 'The step that was recorded.', schema: 'SurgeryResult' }, errors: [400, 404, 409, 422] },
   { method: 'post', path: '/v1/runs/{id}/replay', tag: 'Runs', auth: 'read', summary: 'Replay a run',
     description: "Feeds the run's recorded inputs back through the version(s) it ran on and compares every step with the record; the first difference is reported with the step and the field. Nothing is changed.",
     ok: { status: 200, description: 'Whether the replay matched, and the first difference.', schema: 'RunReplay' }, errors: [404] },
@@ -430,6 +466,29 @@ const operations: OperationSpec[] = [
   { method: 'post', path: '/v1/customers/{id}/stage', tag: 'Customers', auth: 'admin', summary: "Change a customer's lifecycle stage",
     description: "Queues a stage change; the worker applies it in order with the customer's other events, audits it in the stage history and journeys see a stage_changed event.",
     body: { schema: 'StageRequest', description: 'The new stage and why.' }, ok: { status: 202, description: 'The stage change is queued.', schema: 'StageAccepted' }, errors: [400] },
+
+  { method: 'put', path: '/v1/customers/{id}/consent', tag: 'Customers', auth: 'admin', summary: "Set a customer's consent",
+    description: 'Sets consent per channel (`false` withholds it) in the customer profile, at once (not through the worker); the dispatcher checks it, with the identify traits `consent.<channel>` and `unsubscribed`, when each message is sent. Audited under a hash of the id.',
+    body: { schema: 'ConsentRequest', description: 'At least one of email, sms.' }, ok: { status: 200, description: 'The consent after the change.', schema: 'Consent' }, errors: [400, 404] },
+  { method: 'delete', path: '/v1/customers/{id}', tag: 'Customers', auth: 'admin', summary: 'Delete a customer (privacy)',
+    description: "Removes, in one transaction, the customer's profile, events, runs, steps, timers, date schedules, effects and their attempts, development-mailbox messages, stage changes, tasks and the webhook deliveries mapped to them, and suppresses the id: ingest then answers 200 but stores nothing for it until the suppression is lifted. Audited with a hash of the id only. Idempotent.",
+    ok: { status: 200, description: 'What was removed.', schema: 'CustomerDeletion' } },
+  { method: 'delete', path: '/v1/suppressions/{customerId}', tag: 'Customers', auth: 'admin', summary: 'Lift a suppression',
+    description: 'Lets a customer id deleted for privacy be ingested again (as a new, empty customer). Audited with a hash of the id.',
+    ok: { status: 200, description: 'The suppression is lifted.', schema: 'SuppressionLifted' }, errors: [404] },
+  { method: 'get', path: '/u/{token}', tag: 'Customers', auth: 'none', summary: 'Unsubscribe page',
+    description: 'The page an unsubscribe link opens: asks for confirmation with one button (link scanners must not unsubscribe anyone). No key: the token is the authorisation.',
+    ok: { status: 200, description: 'An HTML page with the confirmation button.', media: { type: 'text/html', schema: { type: 'string' } } }, errors: [404] },
+  { method: 'post', path: '/u/{token}', tag: 'Customers', auth: 'none', summary: 'One-click unsubscribe',
+    description: 'RFC 8058 one-click unsubscribe (the mail client POSTs `List-Unsubscribe=One-Click`, or the page\'s button): sets `consent.<channel> = false` for the customer the token names. No key.',
+    ok: { status: 200, description: 'An HTML confirmation.', media: { type: 'text/html', schema: { type: 'string' } } }, errors: [404] },
+  { method: 'get', path: '/v1/settings/contact-strategy', tag: 'CRM', auth: 'read', summary: 'Get the contact strategy',
+    description: 'The contact strategy in force (its latest version): per value cluster and a default, the goal, allowed marketing channels with cost per contact, budget, frequency cap and quiet hours. 404 while none was saved (then nothing is restricted).',
+    ok: { status: 200, description: 'The strategy in force.', schema: 'ContactStrategy' }, errors: [404] },
+  { method: 'put', path: '/v1/settings/contact-strategy', tag: 'CRM', auth: 'admin', summary: 'Save the contact strategy',
+    description: 'Validates and saves the strategy as a new version; the dispatcher enforces it on every email and SMS from then on, across all journeys. Audited.',
+    body: { schema: 'ContactStrategyRequest', description: '`{ "strategy": { "default", "star"?, "question_mark"?, "cash_cow"?, "dog"?, "fallbackTimeZone"? }, "note"? }`.' },
+    ok: { status: 200, description: 'The saved version.', schema: 'ContactStrategy' }, errors: [400] },
 
   { method: 'get', path: '/v1/mailbox', tag: 'Mailbox', auth: 'read', query: mailboxQuery, summary: 'List mailbox messages',
     description: 'What email, SMS and chat would have sent while no provider is configured, newest first.',
@@ -492,6 +551,27 @@ const operations: OperationSpec[] = [
     description: 'Removes an endpoint from the disabled list; later effects to it are sent again.',
     ok: { status: 200, description: 'The endpoint that was re-enabled.' }, errors: [400, 404] },
 
+  { method: 'get', path: '/v1/settings/stages', tag: 'CRM', auth: 'read', summary: 'Get the stage model',
+    description: 'The lifecycle stages journeys may use (set_stage, stage conditions and triggers), in order, with labels; the default model (selection … phased_out) with version null until one is saved.',
+    ok: { status: 200, description: 'The stage model in force.', schema: 'StageModel' } },
+  { method: 'put', path: '/v1/settings/stages', tag: 'CRM', auth: 'admin', summary: 'Save the stage model',
+    description: 'Saves a new version of the stage model: at least 2 stages, ids lower_snake_case and unique. From then on validating and publishing a journey refuses stages outside the model (runs already live are not changed).',
+    body: { schema: 'StageModelRequest', description: '`{ "stages": [{ "id", "label" }], "note"? }`.' }, ok: { status: 200, description: 'The saved model with its version.', schema: 'StageModel' }, errors: [400] },
+  { method: 'get', path: '/v1/stages/overview', tag: 'CRM', auth: 'read', query: stageOverviewQuerySchema, queryHelp: { from: 'moves recorded at or after this time (ISO 8601 or epoch ms; default 30 days before to)', to: 'moves recorded before this time (default now)' }, summary: 'Stage overview',
+    description: 'How many customers are in each stage now, and how many moved from which stage to which in [from, to) (from the stage change audit).',
+    ok: { status: 200, description: 'Counts per stage and per move.', schema: 'StageOverview' }, errors: [400] },
+  { method: 'get', path: '/v1/settings/clusters', tag: 'CRM', auth: 'read', summary: 'Get the value-cluster definition',
+    description: 'The definition in force (`{ version, definition: { contribution, lifetimeValue, thresholds }, note, createdAt }`; all null before the first save) and `counts`: customers per cluster as stored now.',
+    ok: { status: 200, description: 'The definition and the stored counts per cluster.' } },
+  { method: 'put', path: '/v1/settings/clusters', tag: 'CRM', auth: 'admin', summary: 'Save the value-cluster definition',
+    description: `Validates and saves a new version, answers with \`{ version, definition, note, createdAt, preview }\` (preview: customers per cluster under the new definition) and recomputes every customer in the background, in pages; each change is queued as a track event "${clusterChangedEvent}" with properties { from, to, contribution, lifetimeValue, definitionVersion }.`,
+    body: { schema: 'ClusterSettingsRequest', description: 'Contribution and lifetime-value measures (trait, event_sum, event_count, formula), thresholds, and an optional note.' },
+    ok: { status: 200, description: 'The saved version and its preview.' }, errors: [400] },
+  { method: 'post', path: '/v1/settings/clusters/preview', tag: 'CRM', auth: 'admin', summary: 'Preview a value-cluster definition',
+    description: 'How many customers each cluster would hold under this definition now; nothing is saved.',
+    body: { schema: 'ClusterDefinition', description: 'A definition as PUT /v1/settings/clusters takes it (without note).' },
+    ok: { status: 200, description: 'Customers per cluster.', schema: 'ClusterPreview' }, errors: [400] },
+
   { method: 'get', path: '/healthz', tag: 'Operations', auth: 'none', summary: 'Health check',
     description: 'Answers ok when the database answers; a 500 otherwise.',
     ok: { status: 200, description: 'The database answers.', schema: 'Health' }, errors: [500] },
@@ -512,6 +592,8 @@ const parametersOf = (spec: OperationSpec): OpenApiParameter[] => {
   const path = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']): OpenApiParameter => {
     if (name === 'index') return { name, in: 'path', required: true, description: 'the secret index as GET /v1/sources/{id} lists it (0 is the newest)', schema: asSchema(tidy(z.toJSONSchema(secretIndex, { io: 'input' }), 'input')) };
     if (name === 'version') return { name, in: 'path', required: true, description: 'the version number (1, 2, 3, …)', schema: asSchema(tidy(z.toJSONSchema(versionParam, { io: 'input' }), 'input')) };
+    if (name === 'token') return { name, in: 'path', required: true, description: 'the token of the unsubscribe link, as sent in List-Unsubscribe', schema: { type: 'string' } };
+    if (name === 'customerId') return { name, in: 'path', required: true, description: idMeaning.Customers, schema: { type: 'string' } };
     return { name, in: 'path', required: true, description: name === 'sourceId' ? idMeaning.Webhooks : idMeaning[spec.tag], schema: { type: 'string' } };
   });
   if (!spec.query) return path;

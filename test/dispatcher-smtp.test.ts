@@ -51,7 +51,7 @@ describe('dispatcher: email over SMTP', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   beforeAll(async () => {
     smtp = await startSmtp();
-    h = await startHarness({ SMTP_URL: smtp.url, SMTP_FROM: 'Rapport <journeys@rapport.test>', RAPPORT_MAX_ATTEMPTS: 3 });
+    h = await startHarness({ SMTP_URL: smtp.url, SMTP_FROM: 'Rapport <journeys@rapport.test>', RAPPORT_MAX_ATTEMPTS: 3, RAPPORT_PUBLIC_URL: 'https://crm.example.test/' });
     await insertCustomer(h, 'c_ada', { email: 'ada@example.com' });
     await insertCustomer(h, 'c_no_mail', { email: 'nomail@example.com' }, { email: false });
   }, 60_000);
@@ -79,6 +79,28 @@ describe('dispatcher: email over SMTP', () => {
     const row = await effectById(h, effect.id);
     expect(row).toMatchObject({ status: 'sent', result: { messageId: `<${effect.idempotencyKey.replaceAll(':', '=3A')}@rapport>`, accepted: ['ada@example.com'] } });
     expect(await h.services.db.select().from(mailbox)).toEqual([]);
+  });
+
+  it('carries a working RFC 8058 one-click unsubscribe link', async () => {
+    await insertCustomer(h, 'c_grace', { email: 'grace@example.com' });
+    await insertEffect(h, 'email', { to: 'grace@example.com', from: null, subject: 'News', body: 'News' }, { customerId: 'c_grace' });
+    await dispatchBatch(h.services);
+    const [mail] = smtp.received;
+    if (!mail) throw new Error('no mail');
+    expect(header(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const link = /^<(https:\/\/crm\.example\.test\/u\/[A-Za-z0-9_.-]+)>$/.exec(header(mail.raw, 'List-Unsubscribe') ?? '')?.[1];
+    expect(link, header(mail.raw, 'List-Unsubscribe')).toBeDefined();
+    const path = new URL(link ?? '').pathname;
+    const confirm = await h.request(path);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain('<form method="post">');
+    const posted = await h.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(posted.status).toBe(200);
+    const again = await insertEffect(h, 'email', { to: 'grace@example.com', from: null, subject: 'More news', body: 'More news' }, { customerId: 'c_grace' });
+    expect(await dispatchBatch(h.services)).toMatchObject({ claimed: 1, skipped: 1 });
+    expect(await effectById(h, again.id)).toMatchObject({ status: 'skipped', lastError: 'no consent' });
+    expect(smtp.received).toHaveLength(1);
+    expect((await h.request(`${path.slice(0, -3)}xyz`, { method: 'POST' })).status).toBe(404);
   });
 
   it('uses the journey\'s sender when it has one', async () => {

@@ -58,7 +58,7 @@ describe('dispatcher: development mailbox and internal channels', () => {
 
   it('puts email into the mailbox once, even when the effect is performed again', async () => {
     const effect = await insertEffect(h, 'email', { to: 'ada@example.com', from: null, subject: 'Welcome', body: 'Hi Ada' });
-    expect(await dispatchBatch(h.services)).toEqual({ claimed: 1, sent: 1, failed: 0, retried: 0, skipped: 0 });
+    expect(await dispatchBatch(h.services)).toEqual({ claimed: 1, sent: 1, failed: 0, retried: 0, skipped: 0, deferred: 0 });
     const sent = await effectById(h, effect.id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 1, sentAt: h.clock.now(), lastError: null, result: { mailbox: true, duplicate: false } });
 

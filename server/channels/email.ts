@@ -4,6 +4,7 @@ import type { JsonValue } from '../../workflows/index.js';
 import { DeliveryError, parsePayload, type ChannelAdapter, type DeliveryContext, type EffectToPerform } from './adapter.js';
 import { consentWithheld, loadCustomer, stringTrait } from './consent.js';
 import { deliverToMailbox } from './mailbox.js';
+import { listUnsubscribeHeaders, unsubscribeUrl } from './unsubscribe.js';
 
 /** The `send_email` effect payload (workflows/nodes/actions/send-email.ts). */
 const emailPayload = z.object({
@@ -18,6 +19,8 @@ export interface OutgoingEmail {
   from: string;
   subject: string;
   body: string;
+  /** The one-click unsubscribe link (RFC 8058), sent as `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  unsubscribeUrl: string;
 }
 /** Where a ready email goes: an SMTP server or the development mailbox. */
 export type EmailSink = (effect: EffectToPerform, email: OutgoingEmail, ctx: DeliveryContext) => Promise<Record<string, JsonValue>>;
@@ -25,7 +28,7 @@ export type EmailSink = (effect: EffectToPerform, email: OutgoingEmail, ctx: Del
 /**
  * Email effects: consent is checked on the customer as it is at send time (`consent.email === false`
  * → skipped), the address falls back to the current `traits.email` when the step had none, and
- * `from` defaults to SMTP_FROM.
+ * `from` defaults to SMTP_FROM. Every email carries a one-click unsubscribe link for its customer.
  */
 export const emailAdapter = (sink: EmailSink): ChannelAdapter => ({
   async perform(effect, ctx) {
@@ -34,7 +37,8 @@ export const emailAdapter = (sink: EmailSink): ChannelAdapter => ({
     if (consentWithheld(customer, 'email')) return { result: { consent: false }, skipped: 'no consent' };
     const to = payload.to ?? stringTrait(customer, 'email');
     if (!to) throw new DeliveryError('customer has no email address (traits.email)', { retryable: false });
-    const email = { to, from: payload.from ?? ctx.services.config.SMTP_FROM, subject: payload.subject, body: payload.body };
+    const link = await unsubscribeUrl(ctx.services.db, ctx.services.config, { workspaceId: effect.workspaceId, customerId: effect.customerId, channel: 'email' });
+    const email = { to, from: payload.from ?? ctx.services.config.SMTP_FROM, subject: payload.subject, body: payload.body, unsubscribeUrl: link };
     return { result: await sink(effect, email, ctx) };
   },
 });
@@ -68,7 +72,7 @@ export const smtpEmail = (smtpUrl: string): EmailSink => {
         subject: email.subject,
         text: email.body,
         messageId: messageIdFor(effect.idempotencyKey),
-        headers: { 'X-Rapport-Idempotency-Key': effect.idempotencyKey },
+        headers: { 'X-Rapport-Idempotency-Key': effect.idempotencyKey, ...listUnsubscribeHeaders(email.unsubscribeUrl) },
         signal: ctx.signal,
       });
       return {

@@ -6,13 +6,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { requireKey } from '../auth.js';
 import { ApiError, badRequest, invalidBody, readJson } from '../errors.js';
-import { eventRowsFromRequest, parseSegmentRequest, segmentCalls, storeEvents, type SegmentCallType } from '../runtime/ingest.js';
+import { eventRowsFromRequest, parseSegmentRequest, segmentCalls, storeEvents, SuppressedDuringIngest, type SegmentCallType } from '../runtime/ingest.js';
 import type { AppEnv } from '../services.js';
 
 /**
  * Segment-compatible ingest (HTTP Tracking API): `POST /v1/{identify,track,page,screen,group,alias,batch}`
  * with the write key as HTTP Basic user name. A 200 `{ success: true }` means every call of the
- * request is committed; a request with one invalid call stores nothing.
+ * request is committed; a request with one invalid call stores nothing. Calls for a customer id
+ * deleted for privacy (suppressed) are answered 200 like the others but nothing is stored for them:
+ * an error would only make Segment libraries retry them.
  */
 const limitBody = createMiddleware<AppEnv>(async (c, next) => {
   const maxSize = c.var.services.config.RAPPORT_MAX_BODY_BYTES;
@@ -56,7 +58,10 @@ const accept = async (c: Context<AppEnv>, endpoint: SegmentCallType | 'batch') =
   if (!parsed.success) throw invalidBody(parsed.error);
   const { services, identity } = c.var;
   const rows = eventRowsFromRequest(parsed.data, { workspaceId: identity.workspaceId, receivedAt: services.now(), newMessageId: randomUUID });
-  const inserted = await storeEvents(services.db, rows);
+  const inserted = await storeEvents(services.db, rows).catch((error: unknown) => {
+    if (error instanceof SuppressedDuringIngest) throw new ApiError(503, 'retry', `${error.message}; nothing was stored, send the request again`);
+    throw error;
+  });
   services.metrics.inc('rapport_events_ingested_total', {}, inserted);
   if (inserted > 0) services.wake();
   return c.json({ success: true });

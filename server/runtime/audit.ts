@@ -26,7 +26,12 @@ export type AuditAction =
   | 'journey.resume'
   | 'journey.archive'
   | 'endpoint.disable'
-  | 'endpoint.enable';
+  | 'endpoint.enable'
+  | 'settings.update'
+  | 'customer.consent'
+  | 'customer.delete'
+  | 'suppression.lift'
+  | 'run.surgery';
 
 /** Who acts: the API key of the request, or null for the system (CLI, first start, the dispatcher). */
 export type ActorKeyId = string | null;
@@ -35,7 +40,7 @@ export interface AuditEntry {
   workspaceId: string;
   actorKeyId: ActorKeyId;
   action: AuditAction;
-  targetType: 'key' | 'source' | 'journey' | 'endpoint';
+  targetType: 'key' | 'source' | 'journey' | 'endpoint' | 'settings' | 'customer' | 'suppression' | 'run';
   targetId: string;
   details?: Record<string, JsonValue>;
   at: number;
@@ -49,7 +54,7 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().regex(/^\d+$/, 'pass nextCursor from the previous page unchanged').optional(),
   action: z.string().min(1).max(50).optional(),
-  targetType: z.enum(['key', 'source', 'journey', 'endpoint']).optional(),
+  targetType: z.enum(['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression']).optional(),
   targetId: z.string().min(1).max(200).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

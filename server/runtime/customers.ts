@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { eventRow, type NewEventRow } from './event-rows.js';
 import { toProfile } from './load.js';
 import { runSummary } from './runs.js';
+import { customerSuppressed, suppressedIds } from './privacy.js';
 
 /** Customers as the management API and the CLI see them: detail reads, stage requests, event rows. */
 
@@ -28,9 +29,12 @@ export const ensureCustomer = async (tx: Executor, workspaceId: string, customer
 /**
  * Appends an event for the worker, creating the customer row first so the worker can claim it.
  * A message id seen before is ignored (the write is idempotent); returns whether the row is new.
+ * A customer deleted for privacy (suppressed id) is refused with 409 `customer_suppressed`.
  */
 export const appendEvent = async (tx: Executor, row: NewEventRow): Promise<boolean> => {
   await ensureCustomer(tx, row.workspaceId, row.customerId, row.receivedAt);
+  // Checked after the customer insert: it waits for a deletion holding the row, whose suppression is then visible.
+  if ((await suppressedIds(tx, row.workspaceId, [row.customerId])).size > 0) throw customerSuppressed(row.workspaceId, row.customerId);
   const inserted = await tx.insert(events).values(row).onConflictDoNothing().returning({ seq: events.seq });
   return inserted.length > 0;
 };

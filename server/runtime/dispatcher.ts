@@ -6,6 +6,8 @@ import { channelTargets, createChannelAdapters, type ChannelAdapters } from '../
 import type { HostResolver } from '../channels/pinned-request.js';
 import { webhookSecret } from '../channels/signing.js';
 import type { Services } from '../services.js';
+import type { ContactDecision } from '../../workflows/contact-policy.js';
+import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
 
 /**
  * The dispatcher performs the outbox (`effects`). Delivery is at-least-once; providers see each
@@ -15,8 +17,12 @@ import type { Services } from '../services.js';
  *    attempt and moves `next_attempt_at` a lease ahead. Other processes skip the rows while the
  *    statement runs and find them not due afterwards; a process that dies mid-send leaves the row
  *    to be retried when the lease runs out.
- * 2. Perform, outside any transaction, all claimed effects concurrently through their adapters
- *    (each bounded well inside the lease: HTTP 10 s, SMTP 10–30 s).
+ * 2. Perform, outside any transaction, all claimed effects through their adapters: different
+ *    customers concurrently, one customer's effects in order (so the contact strategy's frequency
+ *    cap and budget see the message sent just before). Marketing messages (email, SMS) are first
+ *    checked against the contact strategy (server/runtime/contact-strategy.ts): skipped, deferred
+ *    past quiet hours (still pending, the attempt not counted), or sent with the channel's cost.
+ *    Each attempt is bounded well inside the lease: HTTP 10 s, SMTP 10–30 s.
  * 3. Record: sent / skipped / retry later (exponential backoff with full jitter, at least what the
  *    provider's Retry-After asked) / failed. The update is fenced on the attempt number, so a slow
  *    process whose lease ran out cannot overwrite a newer attempt's outcome.
@@ -41,6 +47,8 @@ export interface DispatchTally {
   failed: number;
   retried: number;
   skipped: number;
+  /** Marketing messages moved past the customer's quiet hours (still pending). */
+  deferred: number;
 }
 
 /**
@@ -55,7 +63,8 @@ export const retryDelayMs = (attempts: number, random: () => number, retryAfterM
 
 type EffectRow = typeof effects.$inferSelect;
 type Outcome =
-  | { status: 'sent'; result: Record<string, JsonValue> }
+  | { status: 'sent'; result: Record<string, JsonValue>; cost?: number }
+  | { status: 'deferred'; until: number; reason: string }
   | { status: 'skipped'; result: Record<string, JsonValue>; reason: string }
   | { status: 'failed' | 'retry'; error: DeliveryError };
 
@@ -79,24 +88,38 @@ export const channelAdaptersFor = (services: Services): ChannelAdapters => {
 export const dispatchBatch = async (services: Services, options: DispatchOptions = {}): Promise<DispatchTally> => {
   const adapters = options.adapters ?? channelAdaptersFor(services);
   const claimed = await claimDueEffects(services);
-  const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0 };
+  const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0, deferred: 0 };
   const attempts: (typeof effectAttempts.$inferInsert)[] = [];
-  const settled = await Promise.allSettled(
-    claimed.map(async (row) => {
-      const startedAt = services.now();
-      const started = performance.now();
-      const outcome = await perform(services, adapters, row, options.resolveHost);
-      attempts.push(attemptRow(row, outcome, startedAt, Math.round(performance.now() - started)));
-      const recorded = await record(services, row, outcome, options.random ?? Math.random);
-      if (!recorded) return;
-      if (outcome.status === 'retry') tally.retried += 1;
-      else tally[outcome.status] += 1;
+  const strategies: StrategyCache = new Map();
+  const byCustomer = new Map<string, EffectRow[]>();
+  // In outbox order per customer (UPDATE … RETURNING does not keep the claim's ORDER BY on PostgreSQL).
+  for (const row of [...claimed].sort((a, b) => a.id - b.id)) {
+    const key = JSON.stringify([row.workspaceId, row.customerId]);
+    byCustomer.set(key, [...(byCustomer.get(key) ?? []), row]);
+  }
+  const performOne = async (row: EffectRow) => {
+    const startedAt = services.now();
+    const started = performance.now();
+    const outcome = await perform(services, adapters, row, options.resolveHost, strategies);
+    // A deferral is not an attempt: it gives the attempt back and leaves no row in the attempt log.
+    if (outcome.status !== 'deferred') attempts.push(attemptRow(row, outcome, startedAt, Math.round(performance.now() - started)));
+    const recorded = await record(services, row, outcome, options.random ?? Math.random);
+    if (!recorded) return;
+    if (outcome.status === 'retry') tally.retried += 1;
+    else tally[outcome.status] += 1;
+  };
+  await Promise.all(
+    [...byCustomer.values()].map(async (rows) => {
+      for (const row of rows) {
+        try {
+          await performOne(row);
+        } catch (error) {
+          // The effect stays claimed and is retried when its lease runs out.
+          services.log.error({ err: error }, 'could not record an effect outcome');
+        }
+      }
     }),
   );
-  for (const result of settled) {
-    // The effect stays claimed and is retried when its lease runs out.
-    if (result.status === 'rejected') services.log.error({ err: result.reason as unknown }, 'could not record an effect outcome');
-  }
   await recordAttempts(services, attempts);
   return tally;
 };
@@ -104,7 +127,7 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
 const attemptResponseLimit = 2_000;
 
 /** One row of the attempt log: when, how long, and what the provider said (status, error, the start of its answer). */
-const attemptRow = (row: EffectRow, outcome: Outcome, at: number, durationMs: number): typeof effectAttempts.$inferInsert => {
+const attemptRow = (row: EffectRow, outcome: Exclude<Outcome, { status: 'deferred' }>, at: number, durationMs: number): typeof effectAttempts.$inferInsert => {
   const base = { effectId: row.id, attempt: row.attempts, workspaceId: row.workspaceId, customerId: row.customerId, at, durationMs, outcome: outcome.status };
   if (outcome.status === 'sent' || outcome.status === 'skipped') {
     const { status, responseBody } = outcome.result;
@@ -145,10 +168,19 @@ const claimDueEffects = async (services: Services): Promise<EffectRow[]> => {
     .returning();
 };
 
-const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow, resolveHost: HostResolver | undefined): Promise<Outcome> => {
+const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow, resolveHost: HostResolver | undefined, strategies: StrategyCache): Promise<Outcome> => {
   const channel = channelSchema.safeParse(row.channel);
   const adapter: ChannelAdapter | undefined = channel.success ? adapters[channel.data] : undefined;
   if (!adapter) return { status: 'failed', error: new DeliveryError(`no adapter for channel "${row.channel}"`, { retryable: false }) };
+  let contact: ContactDecision | null;
+  try {
+    contact = await checkContactStrategy(services, row, strategies);
+  } catch (error) {
+    const problem = new DeliveryError(`contact strategy check failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
+    return { status: row.attempts < services.config.RAPPORT_MAX_ATTEMPTS ? 'retry' : 'failed', error: problem };
+  }
+  if (contact?.action === 'skip') return { status: 'skipped', result: { contactStrategy: contact.reason }, reason: contact.reason };
+  if (contact?.action === 'defer') return { status: 'deferred', until: contact.until, reason: contact.reason };
   const effect: EffectToPerform = {
     id: row.id,
     workspaceId: row.workspaceId,
@@ -168,7 +200,9 @@ const perform = async (services: Services, adapters: ChannelAdapters, row: Effec
       signal: AbortSignal.timeout(leaseMs - 10_000),
       ...(resolveHost ? { resolveHost } : {}),
     });
-    return delivery.skipped === undefined ? { status: 'sent', result: delivery.result } : { status: 'skipped', result: delivery.result, reason: delivery.skipped };
+    if (delivery.skipped !== undefined) return { status: 'skipped', result: delivery.result, reason: delivery.skipped };
+    // A marketing message books the channel's cost per contact (unless the effect brought its own).
+    return { status: 'sent', result: delivery.result, ...(contact?.action === 'send' && row.cost === null ? { cost: contact.cost } : {}) };
   } catch (error) {
     // Anything that is not a DeliveryError (a database hiccup, a bug) is retried: better late than lost.
     const problem = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), { retryable: true });
@@ -186,12 +220,25 @@ const record = async (services: Services, row: EffectRow, outcome: Outcome, rand
   let changed: { id: number }[];
   switch (outcome.status) {
     case 'sent':
-      changed = await db.update(effects).set({ status: 'sent', sentAt: at, result: outcome.result, lastError: null }).where(fence).returning({ id: effects.id });
+      changed = await db
+        .update(effects)
+        .set({ status: 'sent', sentAt: at, result: outcome.result, lastError: null, ...(outcome.cost === undefined ? {} : { cost: outcome.cost }) })
+        .where(fence)
+        .returning({ id: effects.id });
       log.debug(context, 'effect sent');
       break;
     case 'skipped':
       changed = await db.update(effects).set({ status: 'skipped', result: outcome.result, lastError: outcome.reason }).where(fence).returning({ id: effects.id });
       log.info({ ...context, reason: outcome.reason }, 'effect skipped');
+      break;
+    case 'deferred':
+      // Still pending, due when the quiet hours end; the claim's attempt is given back.
+      changed = await db
+        .update(effects)
+        .set({ attempts: row.attempts - 1, nextAttemptAt: outcome.until, lastError: truncate(outcome.reason) })
+        .where(fence)
+        .returning({ id: effects.id });
+      log.info({ ...context, until: outcome.until }, 'effect deferred (quiet hours)');
       break;
     case 'retry': {
       const delay = retryDelayMs(row.attempts, random, outcome.error.retryAfterMs);
@@ -212,7 +259,7 @@ const record = async (services: Services, row: EffectRow, outcome: Outcome, rand
     log.warn({ ...context, outcome: outcome.status }, 'effect outcome not recorded: its lease ran out and another attempt took it over');
     return false;
   }
-  if (outcome.status !== 'retry') metrics.inc('rapport_effects_total', { channel: row.channel, status: outcome.status });
+  if (outcome.status !== 'retry' && outcome.status !== 'deferred') metrics.inc('rapport_effects_total', { channel: row.channel, status: outcome.status });
   return true;
 };
 

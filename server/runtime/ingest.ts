@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Database } from '../../drizzle/db.js';
+import type { Database, Executor } from '../../drizzle/db.js';
 import { customers, events } from '../../drizzle/schema.js';
 import { isValidTimeZone, jsonValueSchema, type JsonValue } from '../../workflows/index.js';
 import { eventRow, type NewEventRow } from './event-rows.js';
+import { suppressedIds } from './privacy.js';
 
 /**
  * Segment HTTP Tracking API → event rows. The schemas accept what Segment and RudderStack
@@ -143,12 +144,29 @@ const chunked = <T>(items: readonly T[], size: number): T[][] => {
 /** Rows per INSERT statement: well under PostgreSQL's 65,535 bind parameters. */
 const rowsPerStatement = 1_000;
 
+/** A retryable conflict: a customer of the request was deleted while it was being stored (Segment libraries retry). */
+export class SuppressedDuringIngest extends Error {}
+
+/** Of the customers named, those suppressed (deleted for privacy), as `JSON.stringify([workspaceId, customerId])`. */
+const suppressedKeys = async (db: Executor, named: readonly { workspaceId: string; customerId: string }[]): Promise<Set<string>> => {
+  const byWorkspace = new Map<string, string[]>();
+  for (const { workspaceId, customerId } of named) byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), customerId]);
+  const suppressed = new Set<string>();
+  for (const [workspaceId, ids] of byWorkspace) {
+    for (const id of await suppressedIds(db, workspaceId, ids)) suppressed.add(JSON.stringify([workspaceId, id]));
+  }
+  return suppressed;
+};
+
 /**
  * Commits rows in one transaction: creates missing customers (traits come later, from the worker
  * applying identify events), then appends the events, skipping message ids already stored (also
- * repeats within `rows`, first wins). Returns how many events are new.
+ * repeats within `rows`, first wins). Calls for customers deleted for privacy (suppressed ids) are
+ * dropped: nothing is stored for them. Returns how many events are new.
  */
-export const storeEvents = async (db: Database, rows: readonly NewEventRow[]): Promise<number> => {
+export const storeEvents = async (db: Database, allRows: readonly NewEventRow[]): Promise<number> => {
+  const suppressed = await suppressedKeys(db, allRows);
+  const rows = suppressed.size === 0 ? allRows : allRows.filter((row) => !suppressed.has(JSON.stringify([row.workspaceId, row.customerId])));
   const byMessage = new Map<string, NewEventRow>();
   for (const row of rows) {
     const key = JSON.stringify([row.workspaceId, row.messageId]);
@@ -175,6 +193,11 @@ export const storeEvents = async (db: Database, rows: readonly NewEventRow[]): P
         .onConflictDoNothing({ target: [events.workspaceId, events.messageId] })
         .returning({ seq: events.seq });
       inserted += stored.length;
+    }
+    // A deletion that committed while this request waited on a customer row it had locked: roll back
+    // (the caller answers 503 and the sender retries; the retry finds the id suppressed).
+    if ((await suppressedKeys(tx, customerRows.map((c) => ({ workspaceId: c.workspaceId, customerId: c.id })))).size > 0) {
+      throw new SuppressedDuringIngest('a customer of this request was deleted while it was being stored');
     }
     return inserted;
   });

@@ -23,6 +23,7 @@ import { recordAudit, type ActorKeyId } from './audit.js';
 import { appendEvent } from './customers.js';
 import { eventRow } from './event-rows.js';
 import { endRunsOfJourney, migrateRuns, runCountsByJourney } from './runs.js';
+import { loadStageModel } from './stages.js';
 
 /**
  * Journeys: drafts, immutable published versions, lifecycle (live / paused / archived), import and
@@ -57,8 +58,11 @@ type JourneyRow = typeof journeys.$inferSelect;
 const journeyIds = async (db: Executor, workspaceId: string): Promise<string[]> =>
   (await db.select({ id: journeys.id }).from(journeys).where(eq(journeys.workspaceId, workspaceId))).map((r) => r.id);
 
-/** What the validator may check references against. Segments are not stored yet, so they are not checked. */
-export const workspaceContext = async (db: Executor, workspaceId: string): Promise<WorkspaceContext> => ({ journeys: await journeyIds(db, workspaceId) });
+/** What the validator may check references against: journeys and the workspace's stage model. Segments are not stored yet, so they are not checked. */
+export const workspaceContext = async (db: Executor, workspaceId: string): Promise<WorkspaceContext> => ({
+  journeys: await journeyIds(db, workspaceId),
+  stages: (await loadStageModel(db, workspaceId)).stages.map((s) => s.id),
+});
 
 const loadJourney = async (db: Executor, workspaceId: string, journeyId: string, lock = false): Promise<JourneyRow> => {
   const query = db.select().from(journeys).where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)));

@@ -25,6 +25,7 @@ import {
 } from './load.js';
 import { persistOutcomes, type CustomerOutcome } from './persist.js';
 import { backfillDateSchedules, emitDueDateEvents, refreshDateSchedules } from './date-schedules.js';
+import { refreshClusters } from './clusters.js';
 
 const DAY = 86_400_000;
 /** How often the worker looks for newly live date-triggered journeys to schedule existing customers. */
@@ -191,6 +192,16 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
           const bound = machines.get(`${workspaceId}/${machineKey(entry.journeyId, entry.version)}`);
           return bound ? [{ entry, bound }] : [];
         }),
+      now,
+    );
+    // Value clusters from the customers as this batch left them; a change queues a "Cluster Changed" event.
+    await refreshClusters(
+      tx,
+      outcomes.map((o) => ({
+        workspaceId: o.workspaceId,
+        customer: o.output.customer,
+        seq: (eventsOf.get(keyOf(o)) ?? []).slice(0, config.RAPPORT_BATCH_EVENTS).at(-1)?.seq ?? null,
+      })),
       now,
     );
     const steps = outcomes.reduce((n, o) => n + o.output.steps.length, 0);

@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import { measureCeiling, setUpCeiling, tearDownCeiling, type CeilingResult } from './ceiling.js';
 import { backlog, driveClosed, driveOpen, drained, percentile, sleep, type SegmentCall } from './load.js';
 import { createClient, startBenchServer, type BenchServer } from './server.js';
+import { seedWaitingRuns } from './seed.js';
 import { autovacuumIsOn, startVacuumStandIn, vacuumScaleFactor, vacuumThreshold, type VacuumStandIn } from './vacuum.js';
 
 /**
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     'ceiling-seconds': { type: 'string', default: '8' },
     'latency-rate': { type: 'string' },
     'skip-ceiling': { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of the server to this directory (open it in Chrome DevTools). */
+    'server-profile': { type: 'string' },
   },
 });
 const num = (name: keyof typeof args): number => {
@@ -142,6 +145,18 @@ const main = async () => {
   let client: ReturnType<typeof createClient> | null = null;
   const vacuumSql = postgres(url, { max: 1, onnotice: () => undefined, connection: { application_name: 'rapport-bench-vacuum' } });
   let vacuum: VacuumStandIn | null = null;
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await vacuum?.stop();
+      await vacuumSql.end();
+      client?.close();
+      await server?.stop();
+      await sql.end();
+      await database.drop();
+    })());
+  // Ctrl-C: stop the server and drop the database rather than leave them behind.
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
     // 1. The raw ceiling, before the server exists (nothing else competes for the two cores).
     const ceilings: CeilingResult[] = [];
@@ -160,7 +175,7 @@ const main = async () => {
 
     // 2. The server, the journey.
     console.log('\n[2/6] server and journey');
-    server = await startBenchServer(url);
+    server = await startBenchServer(url, { profileDir: args['server-profile'] });
     client = createClient(server.url, connections);
     await client.admin('POST', '/v1/journeys', journey);
     await client.admin('POST', `/v1/journeys/${journey.id}/publish`, { note: 'benchmark' });
@@ -201,9 +216,25 @@ const main = async () => {
       report(`server RSS with ${fmt(active?.n ?? 0)} waiting runs`, `${fmt(memory.rssMiB)} MiB`, `peak so far ${fmt(memory.peakMiB)} MiB`);
     };
 
-    /** Closed-loop Order Completed over the waiting runs [0, pool): every event rehydrates a run, sends an email and re-arms its timeout. */
+    /**
+     * Customers whose run waits for an order: index ranges [from, to). Orders go to them in a
+     * scattered order (a stride coprime to the count), so a large population is touched all over,
+     * not just at its hot start.
+     */
+    const waiting: [number, number][] = [];
     let cursor = 0;
-    const sustained = async (label: string, pool: number, phaseSeconds: number): Promise<number> => {
+    const nextWaiting = (): number => {
+      const total = waiting.reduce((n, [from, to]) => n + to - from, 0);
+      let k = (cursor++ * 7_919) % total;
+      for (const [from, to] of waiting) {
+        if (k < to - from) return from + k;
+        k -= to - from;
+      }
+      throw new Error('no waiting runs');
+    };
+
+    /** Closed-loop Order Completed to waiting runs: every event rehydrates a run, sends an email and re-arms its timeout. */
+    const sustained = async (label: string, phaseSeconds: number): Promise<number> => {
       const wallStart = Date.now();
       let before: CpuSnapshot | null = null;
       const warm = setTimeout(() => void cpuSnapshot(sql, server as BenchServer).then((snap) => (before = snap)), warmup * 1000);
@@ -211,7 +242,7 @@ const main = async () => {
         connections,
         seconds: phaseSeconds,
         window,
-        next: () => Array.from({ length: batchSize }, () => order(cursor++ % pool).call),
+        next: () => Array.from({ length: batchSize }, () => order(nextWaiting()).call),
       });
       const wallEnd = Date.now();
       clearTimeout(warm);
@@ -244,11 +275,11 @@ const main = async () => {
     console.log(`\n[3/6] ${fmt(runLevels[0] ?? 0)} waiting runs`);
     await populate(runLevels[0] ?? 0);
     const timerPoolStart = Math.max(0, created - Math.min(timerCount, Math.floor(created / 2)));
-    const loadPool = timerPoolStart;
+    waiting.push([0, timerPoolStart]);
 
     // 4. Sustained throughput (closed loop), then latency at half of it (open loop).
-    console.log(`\n[4/6] sustained throughput over ${fmt(loadPool)} waiting runs, ${seconds} s`);
-    const rate = await sustained(`${fmt(created)} runs`, loadPool, seconds);
+    console.log(`\n[4/6] sustained throughput over ${fmt(timerPoolStart)} waiting runs, ${seconds} s`);
+    const rate = await sustained(`${fmt(created)} runs`, seconds);
     if (ceiling > 0) report('end to end ÷ raw batched ceiling', `${fmt((100 * rate) / ceiling)} %`);
     const memoryAfterLoad = server.memory();
     report('server RSS after the sustained phase', `${fmt(memoryAfterLoad.rssMiB)} MiB`, `peak ${fmt(memoryAfterLoad.peakMiB)} MiB`);
@@ -263,7 +294,7 @@ const main = async () => {
       tickMs: 10,
       next: (count, dueAt) =>
         Array.from({ length: count }, () => {
-          const { orderId, call } = order(cursor++ % loadPool);
+          const { orderId, call } = order(nextWaiting());
           sentAt.set(orderId, dueAt);
           return call;
         }),
@@ -312,24 +343,22 @@ const main = async () => {
       await sql`drop table bench_timer_due`;
     }
 
-    // More waiting runs: RSS must stay flat; throughput should not depend on how many runs wait.
+    // More waiting runs: RSS must stay flat and throughput should not depend on how many runs wait.
     for (const level of runLevels.slice(1)) {
       console.log(`\n[+] ${fmt(level)} waiting runs`);
-      await populate(level);
-      cursor = 0;
-      await sustained(`${fmt(level)} runs`, created, Math.min(seconds, 15));
+      const started = performance.now();
+      await seedWaitingRuns(sql, customerId(0), created, level);
+      waiting.push([created, level]);
+      console.log(`  ${fmt(level - created)} waiting runs cloned from c0's in ${fmt((performance.now() - started) / 1000, 1)} s (SQL; see test/bench/seed.ts)`);
+      created = level;
+      await sustained(`${fmt(level)} runs`, Math.min(seconds, 15));
       const memory = server.memory();
-      report(`server RSS after load with ${fmt(level)} waiting runs`, `${fmt(memory.rssMiB)} MiB`, `peak ${fmt(memory.peakMiB)} MiB`);
+      report(`server RSS after load over ${fmt(level)} waiting runs`, `${fmt(memory.rssMiB)} MiB`, `peak ${fmt(memory.peakMiB)} MiB`);
     }
     const left = await backlog(sql);
     if (left > 0) console.log(`  (backlog at the end: ${left})`);
   } finally {
-    await vacuum?.stop();
-    await vacuumSql.end();
-    client?.close();
-    await server?.stop();
-    await sql.end();
-    await database.drop();
+    await cleanUp();
   }
 
   console.log(`\nload average at the end: ${os.loadavg().map((l) => fmt(l, 1)).join(' ')} (other processes on the machine compete for the ${os.cpus().length} cores)`);

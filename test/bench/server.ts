@@ -27,8 +27,10 @@ export interface BenchServer {
 const passThrough = (env: NodeJS.ProcessEnv): Record<string, string> =>
   Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('RAPPORT_') && e[1] !== undefined));
 
-export const startBenchServer = async (databaseUrl: string, timeoutMs = 60_000): Promise<BenchServer> => {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'start'], {
+export const startBenchServer = async (databaseUrl: string, options: { profileDir?: string | undefined; timeoutMs?: number } = {}): Promise<BenchServer> => {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts', 'start'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

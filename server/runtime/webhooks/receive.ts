@@ -5,6 +5,7 @@ import type { JsonValue } from '../../../workflows/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { appendEvent } from '../customers.js';
+import { suppressedIds } from '../privacy.js';
 import { eventRow } from '../event-rows.js';
 import { applyMapping, type MappedEvent } from './mapping.js';
 import { verifyDelivery } from './signatures.js';
@@ -102,6 +103,15 @@ export const receiveDelivery = async (services: Services, source: SourceRow, inc
   const mapped = applyMapping(source.mapping, { payload, headers });
   if (!mapped.ok) return reject(422, 'mapping_failed', mapped.reason, webhookId);
   const event = mapped.event;
+  if ((await suppressedIds(db, source.workspaceId, [event.customerId])).size > 0) {
+    // Deleted for privacy: keep nothing that names them (no body, headers or event), and answer 200 so the provider does not retry.
+    const [row] = await db
+      .insert(webhookDeliveries)
+      .values({ ...base, headers: {}, body: '', bodyTruncated: false, verdict: 'rejected', status: 200, webhookId: null, reason: 'the customer was deleted for privacy (suppressed id); nothing was stored', event: null, messageId: null })
+      .returning({ id: webhookDeliveries.id });
+    metrics.inc('rapport_webhook_deliveries_total', { verdict: 'rejected' });
+    return { status: 200, response: { accepted: true, duplicate: false, deliveryId: row?.id ?? 0, messageId } };
+  }
 
   const result = await db.transaction(async (tx) => {
     const row = eventRow(

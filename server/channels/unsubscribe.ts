@@ -1,0 +1,80 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../drizzle/db.js';
+import { workspaces } from '../../drizzle/schema.js';
+import type { Config } from '../config.js';
+
+/**
+ * One-click unsubscribe (RFC 8058) without a table: the link carries a token that names the
+ * workspace in clear and the customer and channel sealed with AES-256-GCM under a key derived
+ * (HKDF-SHA256) from the workspace's signing secret (`workspaces.webhook_secret`, kept across
+ * restarts). The GCM tag authenticates the token (a forged or altered one is refused) and the
+ * customer id is not readable in the link (it may be an email address), so links in mail logs
+ * and proxies do not leak it.
+ */
+export type UnsubscribeChannel = 'email' | 'sms';
+export interface UnsubscribeTarget {
+  workspaceId: string;
+  customerId: string;
+  channel: UnsubscribeChannel;
+}
+
+const keys = new Map<string, Buffer>();
+
+/** The token key of a workspace (cached per secret; a workspace whose secret changes gets new links, old ones stop working). */
+const tokenKey = async (db: Executor, workspaceId: string): Promise<Buffer | null> => {
+  const [row] = await db.select({ secret: workspaces.webhookSecret }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  if (!row?.secret) return null;
+  const known = keys.get(row.secret);
+  if (known) return known;
+  const key = Buffer.from(hkdfSync('sha256', row.secret, 'rapport', 'unsubscribe-token-v1', 32));
+  if (keys.size > 1_000) keys.clear();
+  keys.set(row.secret, key);
+  return key;
+};
+
+export const unsubscribeToken = async (db: Executor, target: UnsubscribeTarget): Promise<string> => {
+  const key = await tokenKey(db, target.workspaceId);
+  if (!key) throw new Error(`workspace "${target.workspaceId}" has no signing secret; restart once to generate it`);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(target.workspaceId, 'utf8'));
+  const sealed = Buffer.concat([cipher.update(JSON.stringify([target.customerId, target.channel]), 'utf8'), cipher.final()]);
+  return `${Buffer.from(target.workspaceId, 'utf8').toString('base64url')}.${Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url')}`;
+};
+
+/** The target of a token, or null when it is malformed, forged or from another installation. */
+export const readUnsubscribeToken = async (db: Executor, token: string): Promise<UnsubscribeTarget | null> => {
+  const match = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{40,1000})$/.exec(token);
+  if (!match?.[1] || !match[2]) return null;
+  const workspaceId = Buffer.from(match[1], 'base64url').toString('utf8');
+  const key = await tokenKey(db, workspaceId);
+  if (!key) return null;
+  const bytes = Buffer.from(match[2], 'base64url');
+  if (bytes.length < 12 + 16 + 1) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+    decipher.setAAD(Buffer.from(workspaceId, 'utf8'));
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    const plain = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+    const parsed: unknown = JSON.parse(plain);
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [customerId, channel] = parsed as unknown[];
+    if (typeof customerId !== 'string' || (channel !== 'email' && channel !== 'sms')) return null;
+    return { workspaceId, customerId, channel };
+  } catch {
+    return null;
+  }
+};
+
+/** Where the runtime is reachable from the outside: RAPPORT_PUBLIC_URL, else http://HOST:PORT. */
+export const publicBaseUrl = (config: Config): string => (config.RAPPORT_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, '');
+
+export const unsubscribeUrl = async (db: Executor, config: Config, target: UnsubscribeTarget): Promise<string> =>
+  `${publicBaseUrl(config)}/u/${await unsubscribeToken(db, target)}`;
+
+/** The RFC 8058 headers of a marketing email to the customer. */
+export const listUnsubscribeHeaders = (url: string): Record<string, string> => ({
+  'List-Unsubscribe': `<${url}>`,
+  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+});
