@@ -98,6 +98,7 @@ export const driveOpen = async (
   const ticks = Math.floor((options.seconds * 1000) / options.tickMs);
   const perTick = (options.rate * options.tickMs) / 1000;
   const requests: Promise<void>[] = [];
+  const failures: unknown[] = [];
   const ackMs: number[] = [];
   let owed = 0;
   let sent = 0;
@@ -112,9 +113,15 @@ export const driveOpen = async (
     const calls = options.next(count, startedWall + dueOffset);
     sent += calls.length;
     const at = performance.now();
-    requests.push(client.batch(calls).then(() => void ackMs.push(performance.now() - at)));
+    requests.push(
+      client.batch(calls).then(
+        () => void ackMs.push(performance.now() - at),
+        (error: unknown) => void failures.push(error),
+      ),
+    );
   }
   await Promise.all(requests);
+  if (failures.length > 0) throw new Error(`${failures.length} of ${requests.length} requests failed, e.g. ${String(failures[0])}`);
   return { sent, requests: requests.length, seconds: (performance.now() - started) / 1000, ackMs };
 };
 

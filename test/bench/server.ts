@@ -126,7 +126,16 @@ export const createClient = (baseUrl: string, connections: number) => {
       req.end(payload);
     });
   const expectOk = async (method: string, path: string, body: unknown, authorization: string) => {
-    const res = await call(method, path, body, authorization);
+    let res: { status: number; text: string } | undefined;
+    // A keep-alive connection the server closed just as it was reused: send again (bench calls carry message ids, so a repeat is a no-op).
+    for (let attempt = 1; !res; attempt += 1) {
+      try {
+        res = await call(method, path, body, authorization);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+      }
+    }
     if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path} → ${res.status}: ${res.text.slice(0, 500)}`);
     return res.text;
   };
