@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Channel, JsonValue } from '../../workflows/index.js';
 import type { Services } from '../services.js';
 import type { HostResolver } from './pinned-request.js';
+import type { DispatchRound } from './round.js';
 
 /** An effect as the dispatcher hands it to an adapter: a claimed outbox row. */
 export interface EffectToPerform {
@@ -26,6 +27,8 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** DNS for outbound HTTP; the system resolver unless a test plays DNS. */
   resolveHost?: HostResolver;
+  /** Send-time reads and mailbox writes, batched across the dispatcher round (round.ts). */
+  round: DispatchRound;
 }
 
 export interface Delivery {

@@ -1,22 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../drizzle/db.js';
-import { customers } from '../../drizzle/schema.js';
-import type { JsonValue } from '../../workflows/index.js';
+import type { CustomerAtSend } from './round.js';
 
-export interface CustomerAtSend {
-  traits: Record<string, JsonValue>;
-  consent: Record<string, boolean>;
-}
-
-/** The customer as it is now: consent and addresses are checked at send time, not at step time. */
-export const loadCustomer = async (db: Database, workspaceId: string, customerId: string): Promise<CustomerAtSend | null> => {
-  const [row] = await db
-    .select({ traits: customers.traits, consent: customers.consent })
-    .from(customers)
-    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, customerId)))
-    .limit(1);
-  return row ?? null;
-};
+export type { CustomerAtSend };
 
 /**
  * Consent is withheld for a channel when any source says no: the consent the API and the

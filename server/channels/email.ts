@@ -2,7 +2,7 @@ import { createTransport } from 'nodemailer';
 import { z } from 'zod';
 import type { JsonValue } from '../../workflows/index.js';
 import { DeliveryError, parsePayload, type ChannelAdapter, type DeliveryContext, type EffectToPerform } from './adapter.js';
-import { consentWithheld, loadCustomer, stringTrait } from './consent.js';
+import { consentWithheld, stringTrait } from './consent.js';
 import { deliverToMailbox } from './mailbox.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from './unsubscribe.js';
 
@@ -33,11 +33,11 @@ export type EmailSink = (effect: EffectToPerform, email: OutgoingEmail, ctx: Del
 export const emailAdapter = (sink: EmailSink): ChannelAdapter => ({
   async perform(effect, ctx) {
     const payload = parsePayload('email', emailPayload, effect.payload);
-    const customer = await loadCustomer(ctx.services.db, effect.workspaceId, effect.customerId);
+    const customer = await ctx.round.customer(effect.workspaceId, effect.customerId);
     if (consentWithheld(customer, 'email')) return { result: { consent: false }, skipped: 'no consent' };
     const to = payload.to ?? stringTrait(customer, 'email');
     if (!to) throw new DeliveryError('customer has no email address (traits.email)', { retryable: false });
-    const link = await unsubscribeUrl(ctx.services.db, ctx.services.config, { workspaceId: effect.workspaceId, customerId: effect.customerId, channel: 'email' });
+    const link = unsubscribeUrl(ctx.services.config, await ctx.round.unsubscribeKey(effect.workspaceId), { workspaceId: effect.workspaceId, customerId: effect.customerId, channel: 'email' });
     const email = { to, from: payload.from ?? ctx.services.config.SMTP_FROM, subject: payload.subject, body: payload.body, unsubscribeUrl: link };
     return { result: await sink(effect, email, ctx) };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../workflows/index.js';
 import { DeliveryError, parsePayload, type ChannelAdapter, type DeliveryContext, type EffectToPerform } from './adapter.js';
-import { consentWithheld, loadCustomer, stringTrait } from './consent.js';
+import { consentWithheld, stringTrait } from './consent.js';
 import { postJson } from './http.js';
 import { deliverToMailbox } from './mailbox.js';
 
@@ -18,7 +18,7 @@ export type SmsSink = (effect: EffectToPerform, sms: OutgoingSms, ctx: DeliveryC
 export const smsAdapter = (sink: SmsSink): ChannelAdapter => ({
   async perform(effect, ctx) {
     const payload = parsePayload('sms', smsPayload, effect.payload);
-    const customer = await loadCustomer(ctx.services.db, effect.workspaceId, effect.customerId);
+    const customer = await ctx.round.customer(effect.workspaceId, effect.customerId);
     if (consentWithheld(customer, 'sms')) return { result: { consent: false }, skipped: 'no consent' };
     const to = payload.to ?? stringTrait(customer, 'phone');
     if (!to) throw new DeliveryError('customer has no phone number (traits.phone)', { retryable: false });

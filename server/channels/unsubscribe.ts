@@ -22,7 +22,7 @@ export interface UnsubscribeTarget {
 const keys = new Map<string, Buffer>();
 
 /** The token key of a workspace (cached per secret; a workspace whose secret changes gets new links, old ones stop working). */
-const tokenKey = async (db: Executor, workspaceId: string): Promise<Buffer | null> => {
+export const tokenKey = async (db: Executor, workspaceId: string): Promise<Buffer | null> => {
   const [row] = await db.select({ secret: workspaces.webhookSecret }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
   if (!row?.secret) return null;
   const known = keys.get(row.secret);
@@ -33,14 +33,21 @@ const tokenKey = async (db: Executor, workspaceId: string): Promise<Buffer | nul
   return key;
 };
 
-export const unsubscribeToken = async (db: Executor, target: UnsubscribeTarget): Promise<string> => {
-  const key = await tokenKey(db, target.workspaceId);
-  if (!key) throw new Error(`workspace "${target.workspaceId}" has no signing secret; restart once to generate it`);
+const missingSecret = (workspaceId: string) => new Error(`workspace "${workspaceId}" has no signing secret; restart once to generate it`);
+
+/** Seals a target into a token under the workspace's token key (`tokenKey`). */
+export const sealUnsubscribeToken = (key: Buffer, target: UnsubscribeTarget): string => {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(target.workspaceId, 'utf8'));
   const sealed = Buffer.concat([cipher.update(JSON.stringify([target.customerId, target.channel]), 'utf8'), cipher.final()]);
   return `${Buffer.from(target.workspaceId, 'utf8').toString('base64url')}.${Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url')}`;
+};
+
+export const unsubscribeToken = async (db: Executor, target: UnsubscribeTarget): Promise<string> => {
+  const key = await tokenKey(db, target.workspaceId);
+  if (!key) throw missingSecret(target.workspaceId);
+  return sealUnsubscribeToken(key, target);
 };
 
 /** The target of a token, or null when it is malformed, forged or from another installation. */
@@ -70,8 +77,11 @@ export const readUnsubscribeToken = async (db: Executor, token: string): Promise
 /** Where the runtime is reachable from the outside: RAPPORT_PUBLIC_URL, else http://HOST:PORT. */
 export const publicBaseUrl = (config: Config): string => (config.RAPPORT_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, '');
 
-export const unsubscribeUrl = async (db: Executor, config: Config, target: UnsubscribeTarget): Promise<string> =>
-  `${publicBaseUrl(config)}/u/${await unsubscribeToken(db, target)}`;
+/** The one-click link for `target`, sealed under `key` (the workspace's `tokenKey`). */
+export const unsubscribeUrl = (config: Config, key: Buffer | null, target: UnsubscribeTarget): string => {
+  if (!key) throw missingSecret(target.workspaceId);
+  return `${publicBaseUrl(config)}/u/${sealUnsubscribeToken(key, target)}`;
+};
 
 /** The RFC 8058 headers of a marketing email to the customer. */
 export const listUnsubscribeHeaders = (url: string): Record<string, string> => ({

@@ -1,8 +1,7 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../drizzle/db.js';
-import { customers, effects } from '../../drizzle/schema.js';
 import { contactStrategySchema, decideContact, historyWindows, isMarketingChannel, strategyFor, type ContactDecision, type ContactStrategy } from '../../workflows/contact-policy.js';
-import type { JsonValue } from '../../workflows/index.js';
+import type { JsonValue, ValueCluster } from '../../workflows/index.js';
+import type { DispatchRound } from '../channels/round.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
 import { loadSetting, saveSetting } from './settings.js';
@@ -53,9 +52,10 @@ export interface MarketingEffect {
 /**
  * The contact-strategy verdict for one effect about to be performed, or null when the strategy does
  * not apply (not a marketing channel, no strategy saved). Counts the customer's marketing messages
- * already `sent` in the cap and budget periods (effects of every journey).
+ * already `sent` in the cap and budget periods (effects of every journey), including those sent
+ * earlier in the same dispatcher round.
  */
-export const checkContactStrategy = async (services: Services, effect: MarketingEffect, cache: StrategyCache): Promise<ContactDecision | null> => {
+export const checkContactStrategy = async (services: Services, effect: MarketingEffect, cache: StrategyCache, round: DispatchRound): Promise<ContactDecision | null> => {
   if (!isMarketingChannel(effect.channel)) return null;
   let pending = cache.get(effect.workspaceId);
   if (!pending) {
@@ -64,38 +64,9 @@ export const checkContactStrategy = async (services: Services, effect: Marketing
   }
   const stored = await pending;
   if (!stored) return null;
-  const { db } = services;
   const now = services.now();
-  const [customer] = await db
-    .select({ cluster: customers.cluster, timezone: customers.timezone })
-    .from(customers)
-    .where(and(eq(customers.workspaceId, effect.workspaceId), eq(customers.id, effect.customerId)))
-    .limit(1);
-  const cluster = customer?.cluster ?? null;
-  const { capSince, budgetSince } = historyWindows(strategyFor(stored.strategy, cluster), now);
-  const sentSince = async (since: number | null) => {
-    if (since === null) return { count: 0, cost: 0 };
-    const [row] = await db
-      .select({ count: sql<number>`count(*)::int`, cost: sql<number>`coalesce(sum(${effects.cost}), 0)::float8` })
-      .from(effects)
-      .where(
-        and(
-          eq(effects.workspaceId, effect.workspaceId),
-          eq(effects.customerId, effect.customerId),
-          inArray(effects.channel, ['email', 'sms']),
-          eq(effects.status, 'sent'),
-          gte(effects.sentAt, since),
-        ),
-      );
-    return { count: Number(row?.count ?? 0), cost: Number(row?.cost ?? 0) };
-  };
-  const [cap, budget] = await Promise.all([sentSince(capSince), sentSince(budgetSince)]);
-  return decideContact(stored.strategy, {
-    channel: effect.channel,
-    cluster,
-    timezone: customer?.timezone ?? null,
-    now,
-    sentInCapPeriod: cap.count,
-    spentInBudgetPeriod: budget.cost,
-  });
+  const customer = await round.customer(effect.workspaceId, effect.customerId);
+  const cluster = (customer?.cluster ?? null) as ValueCluster | null;
+  const history = await round.sentHistory(effect.workspaceId, effect.customerId, historyWindows(strategyFor(stored.strategy, cluster), now));
+  return decideContact(stored.strategy, { channel: effect.channel, cluster, timezone: customer?.timezone ?? null, now, ...history });
 };

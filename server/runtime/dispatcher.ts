@@ -1,13 +1,17 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { effectAttempts, effects } from '../../drizzle/schema.js';
-import { channelSchema, type JsonValue } from '../../workflows/index.js';
+import { effects } from '../../drizzle/schema.js';
+import { channelSchema } from '../../workflows/index.js';
 import { DeliveryError, type ChannelAdapter, type EffectToPerform } from '../channels/adapter.js';
 import { channelTargets, createChannelAdapters, type ChannelAdapters } from '../channels/index.js';
 import type { HostResolver } from '../channels/pinned-request.js';
+import { createDispatchRound, type DispatchRound } from '../channels/round.js';
 import { webhookSecret } from '../channels/signing.js';
 import type { Services } from '../services.js';
 import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
+import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
+
+export { backoffBaseMs, backoffCapMs, retryDelayMs } from './effect-outcomes.js';
 
 /**
  * The dispatcher performs the outbox (`effects`). Delivery is at-least-once; providers see each
@@ -23,15 +27,14 @@ import { checkContactStrategy, type StrategyCache } from './contact-strategy.js'
  *    checked against the contact strategy (server/runtime/contact-strategy.ts): skipped, deferred
  *    past quiet hours (still pending, the attempt not counted), or sent with the channel's cost.
  *    Each attempt is bounded well inside the lease: HTTP 10 s, SMTP 10–30 s.
- * 3. Record: sent / skipped / retry later (exponential backoff with full jitter, at least what the
- *    provider's Retry-After asked) / failed. The update is fenced on the attempt number, so a slow
- *    process whose lease ran out cannot overwrite a newer attempt's outcome.
+ *    Send-time reads (the customer, their recent messages, the unsubscribe key) and development
+ *    mailbox writes are batched across the round (server/channels/round.ts): a round of 200
+ *    emails costs a handful of statements.
+ * 3. Record, when the round's effects are performed, in one statement: sent / skipped / retry later
+ *    (exponential backoff with full jitter, at least what the provider's Retry-After asked) /
+ *    failed (server/runtime/effect-outcomes.ts), and the attempt log in another.
  */
 export const leaseMs = 60_000;
-export const backoffBaseMs = 5_000;
-export const backoffCapMs = 24 * 60 * 60 * 1000;
-const lastErrorLimit = 2_000;
-
 export interface DispatchOptions {
   /** Adapters to use instead of those configured from `services.config` (tests). */
   adapters?: ChannelAdapters;
@@ -50,23 +53,6 @@ export interface DispatchTally {
   /** Marketing messages moved past the customer's quiet hours (still pending). */
   deferred: number;
 }
-
-/**
- * The wait before attempt `attempts + 1`: full jitter over min(cap, base × 2^(attempts−1)) — 5 s,
- * 10 s, 20 s … up to 24 h — but never shorter than the provider's `Retry-After` (itself capped).
- */
-export const retryDelayMs = (attempts: number, random: () => number, retryAfterMs?: number): number => {
-  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoffCapMs));
-};
-
-type EffectRow = typeof effects.$inferSelect;
-type Outcome =
-  | { status: 'sent'; result: Record<string, JsonValue>; cost?: number }
-  | { status: 'deferred'; until: number; reason: string }
-  | { status: 'skipped'; result: Record<string, JsonValue>; reason: string }
-  | { status: 'failed' | 'retry'; error: DeliveryError };
 
 const adaptersByServices = new WeakMap<Services, ChannelAdapters>();
 
@@ -89,62 +75,44 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
   const adapters = options.adapters ?? channelAdaptersFor(services);
   const claimed = await claimDueEffects(services);
   const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0, deferred: 0 };
-  const attempts: (typeof effectAttempts.$inferInsert)[] = [];
+  if (claimed.length === 0) return tally;
+  const round = createDispatchRound(services);
   const strategies: StrategyCache = new Map();
   const byCustomer = new Map<string, EffectRow[]>();
   // In outbox order per customer (UPDATE … RETURNING does not keep the claim's ORDER BY on PostgreSQL).
   for (const row of [...claimed].sort((a, b) => a.id - b.id)) {
-    const key = JSON.stringify([row.workspaceId, row.customerId]);
-    byCustomer.set(key, [...(byCustomer.get(key) ?? []), row]);
+    const key = `${row.workspaceId}\u0000${row.customerId}`;
+    const list = byCustomer.get(key);
+    if (list) list.push(row);
+    else byCustomer.set(key, [row]);
   }
-  const performOne = async (row: EffectRow) => {
-    const startedAt = services.now();
-    const started = performance.now();
-    const outcome = await perform(services, adapters, row, options.resolveHost, strategies);
-    // A deferral is not an attempt: it gives the attempt back and leaves no row in the attempt log.
-    if (outcome.status !== 'deferred') attempts.push(attemptRow(row, outcome, startedAt, Math.round(performance.now() - started)));
-    const recorded = await record(services, row, outcome, options.random ?? Math.random);
-    if (!recorded) return;
-    if (outcome.status === 'retry') tally.retried += 1;
-    else tally[outcome.status] += 1;
-  };
+  const performed: PerformedEffect[] = [];
   await Promise.all(
     [...byCustomer.values()].map(async (rows) => {
       for (const row of rows) {
+        const startedAt = services.now();
+        const started = performance.now();
         try {
-          await performOne(row);
+          const outcome = await perform(services, adapters, row, options.resolveHost, strategies, round);
+          performed.push({ row, outcome, startedAt, durationMs: Math.round(performance.now() - started) });
         } catch (error) {
-          // The effect stays claimed and is retried when its lease runs out.
-          services.log.error({ err: error }, 'could not record an effect outcome');
+          // A bug, not a delivery problem: the effect stays claimed and is retried when its lease runs out.
+          services.log.error({ err: error, effectId: row.id }, 'could not perform an effect');
         }
       }
     }),
   );
-  await recordAttempts(services, attempts);
-  return tally;
-};
-
-const attemptResponseLimit = 2_000;
-
-/** One row of the attempt log: when, how long, and what the provider said (status, error, the start of its answer). */
-const attemptRow = (row: EffectRow, outcome: Exclude<Outcome, { status: 'deferred' }>, at: number, durationMs: number): typeof effectAttempts.$inferInsert => {
-  const base = { effectId: row.id, attempt: row.attempts, workspaceId: row.workspaceId, customerId: row.customerId, at, durationMs, outcome: outcome.status };
-  if (outcome.status === 'sent' || outcome.status === 'skipped') {
-    const { status, responseBody } = outcome.result;
-    const response = typeof responseBody === 'string' ? responseBody : JSON.stringify(outcome.result);
-    return { ...base, statusCode: typeof status === 'number' ? status : null, error: outcome.status === 'skipped' ? outcome.reason : null, response: response.slice(0, attemptResponseLimit) };
-  }
-  return { ...base, statusCode: outcome.error.statusCode ?? null, error: truncate(outcome.error.message), response: outcome.error.response?.slice(0, attemptResponseLimit) ?? null };
-};
-
-/** Appends a round's attempts in one statement. The log is for people: losing it must not stop dispatching. */
-const recordAttempts = async (services: Services, attempts: (typeof effectAttempts.$inferInsert)[]): Promise<void> => {
-  if (attempts.length === 0) return;
   try {
-    await services.db.insert(effectAttempts).values(attempts).onConflictDoNothing();
+    for (const { outcome } of await recordOutcomes(services, performed, options.random ?? Math.random)) {
+      if (outcome.status === 'retry') tally.retried += 1;
+      else tally[outcome.status] += 1;
+    }
   } catch (error) {
-    services.log.error({ err: error, attempts: attempts.length }, 'could not record effect attempts');
+    // The effects stay claimed and are retried when their lease runs out (sinks drop the repeat by its key).
+    services.log.error({ err: error, effects: performed.length }, 'could not record effect outcomes');
   }
+  await recordAttempts(services, performed);
+  return tally;
 };
 
 /**
@@ -168,13 +136,20 @@ const claimDueEffects = async (services: Services): Promise<EffectRow[]> => {
     .returning();
 };
 
-const perform = async (services: Services, adapters: ChannelAdapters, row: EffectRow, resolveHost: HostResolver | undefined, strategies: StrategyCache): Promise<Outcome> => {
+const perform = async (
+  services: Services,
+  adapters: ChannelAdapters,
+  row: EffectRow,
+  resolveHost: HostResolver | undefined,
+  strategies: StrategyCache,
+  round: DispatchRound,
+): Promise<Outcome> => {
   const channel = channelSchema.safeParse(row.channel);
   const adapter: ChannelAdapter | undefined = channel.success ? adapters[channel.data] : undefined;
   if (!adapter) return { status: 'failed', error: new DeliveryError(`no adapter for channel "${row.channel}"`, { retryable: false }) };
   let contact: ContactDecision | null;
   try {
-    contact = await checkContactStrategy(services, row, strategies);
+    contact = await checkContactStrategy(services, row, strategies, round);
   } catch (error) {
     const problem = new DeliveryError(`contact strategy check failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
     return { status: row.attempts < services.config.RAPPORT_MAX_ATTEMPTS ? 'retry' : 'failed', error: problem };
@@ -198,11 +173,14 @@ const perform = async (services: Services, adapters: ChannelAdapters, row: Effec
       services,
       workspaceId: row.workspaceId,
       signal: AbortSignal.timeout(leaseMs - 10_000),
+      round,
       ...(resolveHost ? { resolveHost } : {}),
     });
     if (delivery.skipped !== undefined) return { status: 'skipped', result: delivery.result, reason: delivery.skipped };
     // A marketing message books the channel's cost per contact (unless the effect brought its own).
-    return { status: 'sent', result: delivery.result, ...(contact?.action === 'send' && row.cost === null ? { cost: contact.cost } : {}) };
+    const cost = contact?.action === 'send' && row.cost === null ? contact.cost : undefined;
+    if (contact?.action === 'send') round.noteSent(row.workspaceId, row.customerId, cost ?? row.cost ?? 0);
+    return { status: 'sent', result: delivery.result, ...(cost === undefined ? {} : { cost }) };
   } catch (error) {
     // Anything that is not a DeliveryError (a database hiccup, a bug) is retried: better late than lost.
     const problem = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), { retryable: true });
@@ -210,60 +188,6 @@ const perform = async (services: Services, adapters: ChannelAdapters, row: Effec
     return { status: retry ? 'retry' : 'failed', error: problem };
   }
 };
-
-/** Stores the outcome of one attempt; false when a newer attempt owns the effect (our lease ran out). */
-const record = async (services: Services, row: EffectRow, outcome: Outcome, random: () => number): Promise<boolean> => {
-  const { db, now, log, metrics } = services;
-  const at = now();
-  const fence = and(eq(effects.id, row.id), eq(effects.attempts, row.attempts), eq(effects.status, 'pending'));
-  const context = { effectId: row.id, channel: row.channel, idempotencyKey: row.idempotencyKey, attempts: row.attempts };
-  let changed: { id: number }[];
-  switch (outcome.status) {
-    case 'sent':
-      changed = await db
-        .update(effects)
-        .set({ status: 'sent', sentAt: at, result: outcome.result, lastError: null, ...(outcome.cost === undefined ? {} : { cost: outcome.cost }) })
-        .where(fence)
-        .returning({ id: effects.id });
-      log.debug(context, 'effect sent');
-      break;
-    case 'skipped':
-      changed = await db.update(effects).set({ status: 'skipped', result: outcome.result, lastError: outcome.reason }).where(fence).returning({ id: effects.id });
-      log.info({ ...context, reason: outcome.reason }, 'effect skipped');
-      break;
-    case 'deferred':
-      // Still pending, due when the quiet hours end; the claim's attempt is given back.
-      changed = await db
-        .update(effects)
-        .set({ attempts: row.attempts - 1, nextAttemptAt: outcome.until, lastError: truncate(outcome.reason) })
-        .where(fence)
-        .returning({ id: effects.id });
-      log.info({ ...context, until: outcome.until }, 'effect deferred (quiet hours)');
-      break;
-    case 'retry': {
-      const delay = retryDelayMs(row.attempts, random, outcome.error.retryAfterMs);
-      const lastError = truncate(`${outcome.error.message} (attempt ${row.attempts} of ${services.config.RAPPORT_MAX_ATTEMPTS}; next in ${Math.round(delay / 1000)} s)`);
-      changed = await db.update(effects).set({ nextAttemptAt: at + delay, lastError }).where(fence).returning({ id: effects.id });
-      log.warn({ ...context, error: outcome.error.message, retryInMs: delay }, 'effect failed, will retry');
-      break;
-    }
-    case 'failed': {
-      const reason = outcome.error.retryable ? `gave up after ${row.attempts} attempts` : 'not retryable';
-      const lastError = truncate(`${outcome.error.message} (${reason})`);
-      changed = await db.update(effects).set({ status: 'failed', lastError }).where(fence).returning({ id: effects.id });
-      log.warn({ ...context, error: outcome.error.message }, 'effect failed');
-      break;
-    }
-  }
-  if (changed.length === 0) {
-    log.warn({ ...context, outcome: outcome.status }, 'effect outcome not recorded: its lease ran out and another attempt took it over');
-    return false;
-  }
-  if (outcome.status !== 'retry' && outcome.status !== 'deferred') metrics.inc('rapport_effects_total', { channel: row.channel, status: outcome.status });
-  return true;
-};
-
-const truncate = (text: string): string => (text.length <= lastErrorLimit ? text : `${text.slice(0, lastErrorLimit - 1)}…`);
 
 export interface RunDispatcherOptions extends DispatchOptions {
   /** Registers a listener that `services.wake()` calls (`ServicesHandle.onWake`), to skip the idle sleep. */

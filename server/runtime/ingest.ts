@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { Database, Executor } from '../../drizzle/db.js';
-import { customers, events } from '../../drizzle/schema.js';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database, type Executor } from '../../drizzle/db.js';
 import { isValidTimeZone, jsonValueSchema, type JsonValue } from '../../workflows/index.js';
 import { eventRow, type NewEventRow } from './event-rows.js';
+import { recordset } from './batch-statements.js';
 import { suppressedIds } from './privacy.js';
 
 /**
@@ -136,14 +137,6 @@ export const eventRowFromCall = (call: SegmentCall, batchContext: JsonObject | n
 export const eventRowsFromRequest = (request: SegmentRequest, scope: IngestScope): NewEventRow[] =>
   request.calls.map((call) => eventRowFromCall(call, request.context, scope));
 
-const chunked = <T>(items: readonly T[], size: number): T[][] => {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
-/** Rows per INSERT statement: well under PostgreSQL's 65,535 bind parameters. */
-const rowsPerStatement = 1_000;
-
 /** A retryable conflict: a customer of the request was deleted while it was being stored (Segment libraries retry). */
 export class SuppressedDuringIngest extends Error {}
 
@@ -173,27 +166,46 @@ export const storeEvents = async (db: Database, allRows: readonly NewEventRow[])
     if (!byMessage.has(key)) byMessage.set(key, row);
   }
   if (byMessage.size === 0) return 0;
-  const newCustomers = new Map<string, typeof customers.$inferInsert>();
+  const newCustomers = new Map<string, { workspaceId: string; id: string; createdAt: number }>();
   for (const row of byMessage.values()) {
     const key = JSON.stringify([row.workspaceId, row.customerId]);
-    if (!newCustomers.has(key)) newCustomers.set(key, { workspaceId: row.workspaceId, id: row.customerId, createdAt: row.receivedAt, updatedAt: row.receivedAt });
+    if (!newCustomers.has(key)) newCustomers.set(key, { workspaceId: row.workspaceId, id: row.customerId, createdAt: row.receivedAt });
   }
-  // A fixed order of customer inserts keeps concurrent requests for the same new customers from deadlocking.
-  const customerRows = [...newCustomers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  // A fixed order of customer inserts (`order by` in the statement) keeps concurrent requests for the same new customers from deadlocking.
+  const customerRows = [...newCustomers.values()];
   return db.transaction(async (tx) => {
-    for (const chunk of chunked(customerRows, rowsPerStatement)) {
-      await tx.insert(customers).values(chunk).onConflictDoNothing({ target: [customers.workspaceId, customers.id] });
-    }
-    let inserted = 0;
+    await tx.execute(sql`
+      insert into customers (workspace_id, id, created_at, updated_at)
+      select workspace_id, id, created_at, created_at
+      from ${recordset(customerRows.map((c) => ({ workspace_id: c.workspaceId, id: c.id, created_at: c.createdAt })), 'x', 'workspace_id text, id text, created_at bigint')}
+      order by workspace_id, id
+      on conflict (workspace_id, id) do nothing`);
     // Arrival order is kept: `seq` is the per-customer order the worker applies events in.
-    for (const chunk of chunked([...byMessage.values()], rowsPerStatement)) {
-      const stored = await tx
-        .insert(events)
-        .values(chunk)
-        .onConflictDoNothing({ target: [events.workspaceId, events.messageId] })
-        .returning({ seq: events.seq });
-      inserted += stored.length;
-    }
+    const stored = await queryRows<{ seq: number }>(
+      tx,
+      sql`insert into events (workspace_id, customer_id, message_id, type, name, payload, at, received_at, processed_at)
+        select workspace_id, customer_id, message_id, type, name, payload, at, received_at, processed_at
+        from ${recordset(
+          [...byMessage.values()].map((e, ord) => ({
+            ord,
+            workspace_id: e.workspaceId,
+            customer_id: e.customerId,
+            message_id: e.messageId,
+            type: e.type,
+            name: e.name,
+            payload: e.payload,
+            at: e.at,
+            received_at: e.receivedAt,
+            processed_at: e.processedAt,
+          })),
+          'x',
+          'ord integer, workspace_id text, customer_id text, message_id text, type text, name text, payload jsonb, at bigint, received_at bigint, processed_at bigint',
+        )}
+        order by ord
+        on conflict (workspace_id, message_id) do nothing
+        returning seq`,
+    );
+    const inserted = stored.length;
     // A deletion that committed while this request waited on a customer row it had locked: roll back
     // (the caller answers 503 and the sender retries; the retry finds the id suppressed).
     if ((await suppressedKeys(tx, customerRows.map((c) => ({ workspaceId: c.workspaceId, customerId: c.id })))).size > 0) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../drizzle/db.js';
+import { queryRows, type Executor } from '../../drizzle/db.js';
 import {
   customerSuppressions,
   customers,
@@ -20,6 +20,7 @@ import {
 import { ApiError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
+import { recordset } from './batch-statements.js';
 
 /**
  * Privacy: deleting a customer and suppressing their id. A deleted customer leaves no row carrying
@@ -34,18 +35,13 @@ export const customerHash = (workspaceId: string, customerId: string): string =>
 export const suppressedIds = async (db: Executor, workspaceId: string, customerIds: readonly string[]): Promise<Set<string>> => {
   const unique = [...new Set(customerIds)];
   if (unique.length === 0) return new Set();
-  const byHash = new Map(unique.map((id) => [customerHash(workspaceId, id), id]));
-  const rows: { hash: string }[] = [];
-  const hashes = [...byHash.keys()];
-  for (let i = 0; i < hashes.length; i += 1_000) {
-    rows.push(
-      ...(await db
-        .select({ hash: customerSuppressions.customerHash })
-        .from(customerSuppressions)
-        .where(and(eq(customerSuppressions.workspaceId, workspaceId), inArray(customerSuppressions.customerHash, hashes.slice(i, i + 1_000)), isNull(customerSuppressions.liftedAt)))),
-    );
-  }
-  return new Set(rows.map((row) => byHash.get(row.hash)).filter((id): id is string => id !== undefined));
+  // One fixed-shape statement whatever the number of ids (batch-statements.ts).
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select k.id from ${recordset(unique.map((id) => ({ id, hash: customerHash(workspaceId, id) })), 'k', 'id text, hash text')}
+      where exists (select 1 from customer_suppressions s where s.workspace_id = ${workspaceId} and s.customer_hash = k.hash and s.lifted_at is null)`,
+  );
+  return new Set(rows.map((row) => row.id));
 };
 
 export const customerSuppressed = (workspaceId: string, customerId: string): ApiError =>
