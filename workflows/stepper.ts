@@ -1,4 +1,4 @@
-import { initialTransition, transition } from 'xstate';
+import { pureInitialTransition, pureTransition } from './pure-transition.js';
 import type { Channel, CustomerProfile, JsonValue } from './domain.js';
 import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView, type JourneyEvent } from './events.js';
@@ -295,7 +295,7 @@ export const startRun = (
     : [];
   bound.env.history = options.history ?? [];
   const trigger = start.event ? eventView(start.event) : null;
-  const [snapshot, actions] = initialTransition(bound.machine, {
+  const [snapshot, actions] = pureInitialTransition(bound.machine, {
     journeyId: bound.compiled.journeyId,
     journeyName: bound.compiled.journeyName,
     runId: start.runId,
@@ -341,7 +341,7 @@ export const moveRun = (
     value: '@start',
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = transition(bound.moveMachine(), parked, toMachineEvent(input));
+  const [snapshot, actions] = pureTransition(bound.moveMachine(), parked, toMachineEvent(input));
   const cancelled = { ...run, timers: [] };
   const result = finish(
     bound,
@@ -387,7 +387,7 @@ export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepI
     value: run.snapshot.value,
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = transition(bound.machine, restored, toMachineEvent(input));
+  const [snapshot, actions] = pureTransition(bound.machine, restored, toMachineEvent(input));
   const result = finish(
     bound,
     input,
