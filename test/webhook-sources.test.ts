@@ -161,6 +161,31 @@ describe('inbound webhook sources', () => {
     expect((await deliveries('shop', '?verdict=duplicate')).every((d) => d.verdict === 'duplicate')).toBe(true);
   });
 
+  it('verifies the exact bytes received (before looking at the id), and stores headers without credentials', async () => {
+    // Not valid UTF-8: decoding and re-encoding the body would change its bytes and break the signature.
+    const raw = Buffer.concat([Buffer.from('{"event":"Order Completed","customer":{"id":"cus_raw"},"data":{"note":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    const id = 'msg_raw';
+    const timestamp = String(Math.floor(h.clock.now() / 1000));
+    const key = Buffer.from((shop.secret as string).slice('whsec_'.length), 'base64');
+    const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(raw).digest('base64')}`;
+    const headers = {
+      'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature,
+      authorization: 'Bearer provider-token-123', cookie: 'session=abc123', 'x-api-key': 'k_live_123', 'x-shop-domain': 'shop.example.com',
+    };
+    await json(await h.request('/v1/hooks/shop', { method: 'POST', body: raw, headers }), 202);
+    expect(await eventsOf('cus_raw')).toHaveLength(1);
+    const delivery = await lastDelivery('shop');
+    expect(delivery.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', 'x-api-key': '[redacted]', 'webhook-signature': '[redacted]', 'x-shop-domain': 'shop.example.com', 'webhook-id': id });
+    expect(JSON.stringify(delivery)).not.toMatch(/provider-token-123|abc123|k_live_123/);
+    // The same JSON, re-serialised, is other bytes: 401, although the id was accepted before (verification comes first).
+    const reserialised = JSON.stringify(JSON.parse(raw.toString('utf8')));
+    const refused = await json<{ error: { message: string } }>(await deliver('shop', reserialised, headers), 401);
+    expect(refused.error.message).toContain('bad signature');
+    // A signature of the wrong length is a mismatch, not an error.
+    await json(await deliver('shop', raw.toString('latin1'), { ...headers, 'webhook-signature': `v1,${Buffer.alloc(16).toString('base64')}` }), 401);
+    expect(await eventsOf('cus_raw')).toHaveLength(1);
+  });
+
   it('rejects unsigned, tampered, wrongly signed, stale and future deliveries with 401 and processes nothing', async () => {
     const body = order('cus_evil');
     const other = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';

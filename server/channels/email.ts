@@ -37,7 +37,7 @@ export const emailAdapter = (sink: EmailSink): ChannelAdapter => ({
     if (consentWithheld(customer, 'email')) return { result: { consent: false }, skipped: 'no consent' };
     const to = payload.to ?? stringTrait(customer, 'email');
     if (!to) throw new DeliveryError('customer has no email address (traits.email)', { retryable: false });
-    const link = await unsubscribeUrl(ctx.services.db, ctx.services.config, { workspaceId: effect.workspaceId, customerId: effect.customerId, channel: 'email' });
+    const link = await unsubscribeUrl(ctx.services, ctx.services.config, { workspaceId: effect.workspaceId, customerId: effect.customerId, channel: 'email' });
     const email = { to, from: payload.from ?? ctx.services.config.SMTP_FROM, subject: payload.subject, body: payload.body, unsubscribeUrl: link };
     return { result: await sink(effect, email, ctx) };
   },

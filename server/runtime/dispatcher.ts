@@ -8,6 +8,7 @@ import { webhookSecret } from '../channels/signing.js';
 import type { Services } from '../services.js';
 import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
+import { retryDelayMs } from './retry-schedule.js';
 
 /**
  * The dispatcher performs the outbox (`effects`). Delivery is at-least-once; providers see each
@@ -23,13 +24,12 @@ import { checkContactStrategy, type StrategyCache } from './contact-strategy.js'
  *    checked against the contact strategy (server/runtime/contact-strategy.ts): skipped, deferred
  *    past quiet hours (still pending, the attempt not counted), or sent with the channel's cost.
  *    Each attempt is bounded well inside the lease: HTTP 10 s, SMTP 10–30 s.
- * 3. Record: sent / skipped / retry later (exponential backoff with full jitter, at least what the
+ * 3. Record: sent / skipped / retry later (the schedule in retry-schedule.ts, at least what the
  *    provider's Retry-After asked) / failed. The update is fenced on the attempt number, so a slow
  *    process whose lease ran out cannot overwrite a newer attempt's outcome.
  */
 export const leaseMs = 60_000;
-export const backoffBaseMs = 5_000;
-export const backoffCapMs = 24 * 60 * 60 * 1000;
+export { backoffCapMs, retryDelayMs } from './retry-schedule.js';
 const lastErrorLimit = 2_000;
 
 export interface DispatchOptions {
@@ -50,16 +50,6 @@ export interface DispatchTally {
   /** Marketing messages moved past the customer's quiet hours (still pending). */
   deferred: number;
 }
-
-/**
- * The wait before attempt `attempts + 1`: full jitter over min(cap, base × 2^(attempts−1)) — 5 s,
- * 10 s, 20 s … up to 24 h — but never shorter than the provider's `Retry-After` (itself capped).
- */
-export const retryDelayMs = (attempts: number, random: () => number, retryAfterMs?: number): number => {
-  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoffCapMs));
-};
 
 type EffectRow = typeof effects.$inferSelect;
 type Outcome =

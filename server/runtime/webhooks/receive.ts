@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import { appendEvent } from '../customers.js';
 import { suppressedIds } from '../privacy.js';
 import { eventRow } from '../event-rows.js';
+import { openSecrets, secretContext } from '../secret-list.js';
 import { applyMapping, type MappedEvent } from './mapping.js';
 import { verifyDelivery } from './signatures.js';
 
@@ -83,7 +84,8 @@ export const receiveDelivery = async (services: Services, source: SourceRow, inc
   };
 
   if (incoming.body === null) return reject(413, 'body_too_large', `the body is larger than ${incoming.maxBodyBytes} bytes`);
-  const verification = verifyDelivery(source, incoming.headers, body, now);
+  const secrets = openSecrets(services.secrets, secretContext.source(source.id), source.secrets, now);
+  const verification = verifyDelivery({ scheme: source.scheme, hmac: source.hmac, secrets }, incoming.headers, body, now);
   if (!verification.ok) return reject(401, 'invalid_signature', verification.reason);
   const { webhookId } = verification;
   const messageId = `hook:${source.id}:${webhookId}`;

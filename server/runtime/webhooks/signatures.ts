@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HmacSchemeSettings, SourceSecret } from '../../../drizzle/schema.js';
+import type { HmacSchemeSettings } from '../../../drizzle/schema.js';
+import { liveSecrets, type SigningSecret } from '../secret-list.js';
 
 /**
  * Verifying inbound deliveries. Pure: the clock comes in as `now`, the secrets as values.
@@ -52,10 +53,6 @@ export const secretProblem = (scheme: SignatureScheme, secret: string): string |
 /** A fresh secret: "whsec_" + base64 of 32 random bytes (standard), 64 hex characters (hmac_sha256). */
 export const generateSecret = (scheme: SignatureScheme): string =>
   scheme === 'standard' ? `${standardPrefix}${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
-
-/** The secrets a delivery may be signed with at `now`: the newest, and older ones within their grace period. */
-export const liveSecrets = (secrets: readonly SourceSecret[], now: number): SourceSecret[] =>
-  secrets.filter((s) => s.expiresAt === null || s.expiresAt > now);
 
 /** Index of the first key whose digest equals `candidate`, comparing against every key (no early exit). */
 const matchDigest = (candidate: Buffer, digests: readonly Buffer[]): number => {
@@ -118,9 +115,9 @@ export const verifyHmac = (headers: HeaderReader, body: Buffer, keys: readonly B
   return { ok: true, webhookId, secretIndex: index };
 };
 
-/** Verifies a delivery against a source's live secrets under its scheme. */
+/** Verifies a delivery against a source's live secrets (opened) under its scheme. */
 export const verifyDelivery = (
-  source: { scheme: SignatureScheme; hmac: HmacSchemeSettings | null; secrets: readonly SourceSecret[] },
+  source: { scheme: SignatureScheme; hmac: HmacSchemeSettings | null; secrets: readonly SigningSecret[] },
   headers: HeaderReader,
   body: Buffer,
   now: number,
