@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,10 +276,16 @@ describe('inbound webhook sources', () => {
     const sign = (key: string, payload: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
     const headers = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': 'gh-1', 'x-hub-signature-256': sign(secret, body) };
     const accepted = await json<{ messageId: string }>(await deliver('github', body, headers), 202);
-    expect(accepted.messageId).toBe('hook:github:gh-1');
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    expect(accepted.messageId).toBe(`hook:github:sha256:${bodyHash}`);
+    expect(await lastDelivery('github')).toMatchObject({ webhookId: 'gh-1', verdict: 'accepted' });
     const [event] = await eventsOf('octocat');
     expect(event).toMatchObject({ type: 'webhook', name: 'GitHub issues' });
+    // A redelivery, and a captured request replayed under a new delivery id (the id header is not signed): both no-ops.
     await json(await deliver('github', body, headers), 200);
+    await json(await deliver('github', body, { ...headers, 'x-github-delivery': 'gh-forged' }), 200);
+    expect(await lastDelivery('github')).toMatchObject({ webhookId: 'gh-forged', verdict: 'duplicate', reason: expect.stringContaining('this body was delivered before') });
+    expect(await eventsOf('octocat')).toHaveLength(1);
     await json(await deliver('github', body, { ...headers, 'x-hub-signature-256': sign('not-the-secret-at-all', body) }), 401);
     await json(await deliver('github', `${body} `, headers), 401);
     const delivery = await lastDelivery('github');

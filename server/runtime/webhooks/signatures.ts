@@ -11,8 +11,9 @@ import { liveSecrets, type SigningSecret } from '../secret-list.js';
  *   is the base64 after "whsec_".
  * - `hmac_sha256` — a plain shared secret: the header `settings.header` holds
  *   `<prefix><hex or base64 HMAC-SHA256(secret as UTF-8, raw body)>` (GitHub, Shopify and most
- *   shops). There is no timestamp, so replays are stopped by the delivery id (`settings.idHeader`,
- *   else the body's SHA-256).
+ *   shops). Only the body is signed — no timestamp, no id — so the body's SHA-256 is the replay key:
+ *   a captured delivery sent again, even under a new delivery-id header, is a duplicate. The
+ *   provider's id (`settings.idHeader`) is kept as the delivery's `webhookId`, for people.
  *
  * Any live secret of the source may match (rotation). Comparisons are constant-time
  * (`crypto.timingSafeEqual` on equal-length digests) and every candidate is compared, matched or not.
@@ -25,7 +26,11 @@ export const timestampToleranceSeconds = 5 * 60;
 const maxSignatures = 8;
 const standardPrefix = 'whsec_';
 
-export type Verification = { ok: true; webhookId: string; secretIndex: number } | { ok: false; reason: string };
+/**
+ * `webhookId`: the sender's delivery id, as shown; `replayKey`: what makes a delivery unique (the
+ * signed `webhook-id`, or the body hash for schemes that sign only the body).
+ */
+export type Verification = { ok: true; webhookId: string; replayKey: string; secretIndex: number } | { ok: false; reason: string };
 
 /** Header lookup; names are matched case-insensitively by the caller's `get` (e.g. `Headers#get`). */
 export interface HeaderReader {
@@ -90,7 +95,7 @@ export const verifyStandard = (headers: HeaderReader, body: Buffer, keys: readon
   const digests = keys.map((key) => hmac(key, `${id}.${timestamp}.`, body));
   for (const candidate of candidates) {
     const index = matchDigest(candidate, digests);
-    if (index >= 0) return { ok: true, webhookId: id, secretIndex: index };
+    if (index >= 0) return { ok: true, webhookId: id, replayKey: id, secretIndex: index };
   }
   return { ok: false, reason: 'bad signature: no webhook-signature matches a current secret of this source (wrong secret or a changed body)' };
 };
@@ -110,9 +115,9 @@ export const verifyHmac = (headers: HeaderReader, body: Buffer, keys: readonly B
   if (!candidate) return { ok: false, reason: `${settings.header} is not a ${settings.encoding} HMAC-SHA256` };
   const index = matchDigest(candidate, keys.map((key) => hmac(key, body)));
   if (index < 0) return { ok: false, reason: `bad signature: ${settings.header} matches no current secret of this source (wrong secret or a changed body)` };
+  const replayKey = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const providerId = settings.idHeader ? headers.get(settings.idHeader)?.trim() : undefined;
-  const webhookId = providerId && providerId.length <= 200 ? providerId : `sha256:${createHash('sha256').update(body).digest('hex')}`;
-  return { ok: true, webhookId, secretIndex: index };
+  return { ok: true, webhookId: providerId && providerId.length <= 200 ? providerId : replayKey, replayKey, secretIndex: index };
 };
 
 /** Verifies a delivery against a source's live secrets (opened) under its scheme. */
