@@ -12,7 +12,11 @@ const ms = (name: string) => bigint(name, { mode: 'number' });
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  /** Standard Webhooks secret ("whsec_…") for signing outbound webhooks; generated at first start. */
+  /**
+   * The default Standard Webhooks secret ("whsec_…") for outbound calls to URLs of no registered
+   * endpoint; generated at first start. Sealed like every stored secret (`v1.<key id>.…`); a value
+   * in clear (written before encryption at rest) is sealed at the next start.
+   */
   webhookSecret: text('webhook_secret'),
   createdAt: ms('created_at').notNull(),
 });
@@ -280,13 +284,17 @@ export interface WebhookMapping {
   properties?: string;
 }
 
-/** A signing secret of a source. Stored in clear because HMAC needs it; shown once, when created. */
-export interface SourceSecret {
-  secret: string;
+/**
+ * A signing secret as stored (sources and outbound endpoints): `sealed` with AES-256-GCM under
+ * RAPPORT_SECRET_KEY (server/secret-box.ts). Rows written before secrets were encrypted hold the
+ * secret in clear (`secret`); they are read as they are and sealed at the next start
+ * (server/runtime/stored-secrets.ts). Shown once, when created.
+ */
+export type StoredSecret = ({ sealed: string } | { secret: string }) & {
   createdAt: number;
-  /** After a rotation, older secrets are accepted until this time (null: no end, the newest secret). */
+  /** After a rotation, older secrets stay valid until this time (null: no end, the newest secret). */
   expiresAt: number | null;
-}
+};
 
 /** Inbound webhook sources: a provider (shop, billing, forms) that posts signed deliveries to `/v1/hooks/:id`. */
 export const webhookSources = pgTable(
@@ -299,7 +307,7 @@ export const webhookSources = pgTable(
     scheme: text('scheme', { enum: ['standard', 'hmac_sha256'] }).notNull(),
     hmac: jsonb('hmac').$type<HmacSchemeSettings>(),
     /** Newest first. */
-    secrets: jsonb('secrets').$type<SourceSecret[]>().notNull(),
+    secrets: jsonb('secrets').$type<StoredSecret[]>().notNull(),
     mapping: jsonb('mapping').$type<WebhookMapping>().notNull(),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
@@ -356,6 +364,27 @@ export const effectAttempts = pgTable(
   (t) => [primaryKey({ columns: [t.effectId, t.attempt] })],
 );
 
+/**
+ * Outbound webhook endpoints: a receiver registered with its URL (scheme, host, port and path
+ * prefix), signing requests to it with its own Standard Webhooks secret instead of the workspace's
+ * default one.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    /** Normalised, without query or fragment: requests whose URL starts with it (at a "/") are signed with its secrets. */
+    url: text('url').notNull(),
+    /** Newest first; during a rotation's grace period every live secret signs. */
+    secrets: jsonb('secrets').$type<StoredSecret[]>().notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('webhook_endpoints_url').on(t.workspaceId, t.url)],
+);
+
 /** Outbound URLs that answered 410 Gone: effects to them fail at once until re-enabled. */
 export const disabledEndpoints = pgTable(
   'disabled_endpoints',
@@ -369,7 +398,7 @@ export const disabledEndpoints = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.url] })],
 );
 
-/** Who changed what: keys, sources, journeys, endpoints. Details never hold secrets. */
+/** Who changed what: keys, sources, journeys, endpoints, settings. Details never hold secrets. */
 export const auditLog = pgTable(
   'audit_log',
   {

@@ -1,13 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { eq } from 'drizzle-orm';
-import { sql, type Database, type Executor } from '../drizzle/db.js';
+import { sql, type Executor } from '../drizzle/db.js';
 import { apiKeys, workspaces } from '../drizzle/schema.js';
 import { generateKey, hashKey, type KeyScope } from './keys.js';
+import { openWorkspaceSecret, secretContext } from './runtime/secret-list.js';
+import type { SecretBox } from './secret-box.js';
+import type { Services } from './services.js';
 
 export interface Bootstrap {
   workspaceId: string;
-  /** The workspace's Standard Webhooks signing secret (generated at first start, then kept). */
+  /** The workspace's default Standard Webhooks signing secret (generated at first start, then kept sealed). */
   webhookSecret: string;
   created: boolean;
   /** Keys generated now (shown once); empty when the workspace already existed or keys came from settings. */
@@ -16,15 +19,14 @@ export interface Bootstrap {
 
 /** First start: creates the default workspace and its admin and write keys (from settings, or generated). */
 export const bootstrapWorkspace = async (
-  db: Database,
-  now: () => number,
+  services: Pick<Services, 'db' | 'now' | 'secrets'>,
   keys: { admin?: string | undefined; write?: string | undefined },
   log?: Logger,
 ): Promise<Bootstrap> =>
   // Replicas of a new deployment start at once: one of them bootstraps, the others wait and see it done.
-  db.transaction(async (tx) => {
+  services.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${bootstrapLockKey})`);
-    return bootstrapLocked(tx, now, keys, log);
+    return bootstrapLocked(tx, services.now, services.secrets, keys, log);
   });
 
 /** Advisory lock id for first-start bootstrapping. */
@@ -33,17 +35,19 @@ const bootstrapLockKey = 0x7261_7070_6f73;
 const bootstrapLocked = async (
   db: Executor,
   now: () => number,
+  box: SecretBox,
   keys: { admin?: string | undefined; write?: string | undefined },
   log?: Logger,
 ): Promise<Bootstrap> => {
   const [existing] = await db.select().from(workspaces).limit(1);
   const workspaceId = existing?.id ?? 'default';
   const generatedKeys: Bootstrap['generatedKeys'] = [];
-  let webhookSecret = existing?.webhookSecret ?? null;
+  let webhookSecret = existing?.webhookSecret ? openWorkspaceSecret(box, workspaceId, existing.webhookSecret) : null;
   if (!existing || !webhookSecret) {
     webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    if (existing) await db.update(workspaces).set({ webhookSecret }).where(eq(workspaces.id, workspaceId));
-    else await db.insert(workspaces).values({ id: workspaceId, name: 'Default workspace', webhookSecret, createdAt: now() });
+    const sealed = box.seal(webhookSecret, secretContext.workspace(workspaceId));
+    if (existing) await db.update(workspaces).set({ webhookSecret: sealed }).where(eq(workspaces.id, workspaceId));
+    else await db.insert(workspaces).values({ id: workspaceId, name: 'Default workspace', webhookSecret: sealed, createdAt: now() });
   }
   const ensure = async (scope: KeyScope, configured: string | undefined, name: string): Promise<void> => {
     if (configured) {

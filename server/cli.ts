@@ -49,7 +49,7 @@ export const runCli = async (command: string, args: string[], config: Config, io
   const handle = await createServices({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const { services } = handle;
   try {
-    const { workspaceId, webhookSecret } = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY });
+    const { workspaceId, webhookSecret } = await bootstrapWorkspace(services, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY });
     switch (command) {
       case 'migrate':
         io.out(`database ${handle.database.kind} ${handle.database.location} is up to date`);

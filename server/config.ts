@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { allowListProblem } from './channels/addresses.js';
+import { generateSecretKey, parseSecretKey } from './secret-box.js';
 
 /** Every setting, from the environment. Documented in the README ("Settings"). */
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const rate = (fallback: number) => z.coerce.number().positive().max(1_000_000).default(fallback);
+const secretKey = (value: string, ctx: z.RefinementCtx) => {
+  const parsed = parseSecretKey(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+};
+const secretKeys = (value: string, ctx: z.RefinementCtx) => {
+  for (const key of value.split(',').filter((k) => k.trim() !== '')) secretKey(key, ctx);
+};
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -42,6 +50,15 @@ export const configSchema = z.object({
   CHAT_WEBHOOK_URL: z.string().url().optional(),
   /** Secret for signing outbound webhooks (Standard Webhooks, "whsec_" + base64). Generated at first start when absent. */
   RAPPORT_WEBHOOK_SECRET: z.string().optional(),
+  /**
+   * Key that seals secrets at rest (AES-256-GCM): 32 bytes as base64 or hex. Required with DATABASE_URL;
+   * without it the embedded database keeps a generated key in its data directory.
+   */
+  RAPPORT_SECRET_KEY: z.string().superRefine(secretKey).optional(),
+  /** Comma-separated older keys: secrets sealed with them are opened and sealed again with RAPPORT_SECRET_KEY at start. */
+  RAPPORT_SECRET_KEY_PREVIOUS: z.string().default('').superRefine(secretKeys),
+  /** How long an outbound HTTP call may take, connecting to reading the answer, ms (within the dispatcher's lease). */
+  RAPPORT_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(45_000).default(10_000),
   /** Comma-separated host names ("hooks.internal", "*.corp.example"), IPs and CIDRs outbound calls may reach although private (self-hosted targets). */
   RAPPORT_OUTBOUND_ALLOW: z.string().default('').superRefine((value, ctx) => {
     const problem = allowListProblem(value);
@@ -65,6 +82,9 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   return parsed.data;
 };
 
+/** One secret key per test process, so every harness of the process (and a second process on its database) opens the same secrets. */
+const testSecretKey = generateSecretKey();
+
 /** Settings for tests: embedded in-memory database unless DATABASE_URL is set, quiet logs. */
 export const testConfig = (overrides: Partial<Config> = {}): Config =>
-  ({ ...configSchema.parse({ LOG_LEVEL: 'silent', RAPPORT_EXAMPLES: 'false' }), ...overrides });
+  ({ ...configSchema.parse({ LOG_LEVEL: 'silent', RAPPORT_EXAMPLES: 'false', RAPPORT_SECRET_KEY: testSecretKey }), ...overrides });

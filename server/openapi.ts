@@ -17,6 +17,8 @@ import { createKeySchema } from './runtime/api-keys.js';
 import { auditQuerySchema } from './runtime/audit.js';
 import type { ReceivedDelivery } from './runtime/webhooks/receive.js';
 import { createSourceSchema, deliveryQuerySchema, previewSchema, rotateSourceSchema, updateSourceSchema } from './runtime/webhooks/sources.js';
+import { createEndpointSchema, rotateEndpointSchema, updateEndpointSchema, type EndpointView } from './runtime/webhook-endpoints.js';
+import { secretIndexSchema } from './runtime/secret-list.js';
 import { stageModelRequestSchema, stageOverviewQuerySchema } from './runtime/stages.js';
 import { clusterSettingsRequestSchema } from './runtime/clusters.js';
 import { clusterChangedEvent, clusterDefinitionSchema, measureSchema } from '../workflows/clusters.js';
@@ -69,8 +71,7 @@ const importQuery = z.object({ replace: z.enum(['true', 'false']).default('false
 const versionParam = z.coerce.number().int().positive();
 /** server/routes/journeys.ts `replayQuery`. */
 const replayQuery = z.object({ version: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() });
-/** server/routes/sources.ts `secretIndex`, and the `url` query server/routes/endpoints.ts checks by hand. */
-const secretIndex = z.coerce.number().int().min(0).max(100);
+/** The `url` query server/routes/endpoints.ts checks by hand. */
 const endpointQuery = z.object({ url: z.string().min(1) });
 /** server/routes/backtests.ts reads `journeyId` from the query. */
 const backtestListQuery = z.object({ journeyId: z.string().optional() });
@@ -141,6 +142,14 @@ const hookAccepted = z.object({ accepted: z.literal(true), duplicate: z.boolean(
 /** Fails to compile when the hook response in server/runtime/webhooks/receive.ts changes and this schema does not. */
 const hookAcceptedMatches: Same<z.infer<typeof hookAccepted>, ReceivedDelivery['response']> = true;
 void hookAcceptedMatches;
+const secretDates = z.array(z.object({ index: count.describe('0 is the newest'), createdAt: epochMs, expiresAt: epochMs.nullable().describe('when an older secret stops (null: the newest, no end)') }));
+const endpoint = z.object({
+  id: z.string(), name: z.string(), url: z.string().describe('requests to this URL or below its path are signed with its secrets'),
+  secrets: secretDates.describe('the live secrets (never their value); during a rotation each of them signs'), createdAt: epochMs, updatedAt: epochMs,
+});
+/** Fails to compile when the endpoint view in server/runtime/webhook-endpoints.ts changes and this schema does not. */
+const endpointMatches: Same<z.infer<typeof endpoint>, EndpointView> = true;
+void endpointMatches;
 const accepted = z.object({ accepted: z.literal(true), messageId: z.string().describe('the queued event; repeat it to make the request idempotent') });
 
 const clusterCounts = z.object({ customers: count, star: count, question_mark: count, cash_cow: count, dog: count, unclustered: count.describe('customers missing either measure') });
@@ -151,6 +160,10 @@ const responseParts = { Finding: findingSchema, JourneyGraph: journeyGraphSchema
 export const responseSchemas = {
   IngestAccepted: z.object({ success: z.literal(true) }),
   HookAccepted: hookAccepted,
+  Endpoint: endpoint,
+  EndpointWithSecret: endpoint.extend({ secret: z.string().describe('the Standard Webhooks secret ("whsec_…"), shown this once: give it to the receiver') }),
+  EndpointList: z.object({ endpoints: z.array(endpoint) }),
+  EndpointDeleted: z.object({ id: z.string(), deleted: z.literal(true) }),
   Health: z.object({ status: z.literal('ok') }),
   JourneyList: z.object({ journeys: z.array(z.object({ id: z.string(), name: z.string(), status: journeyStatus, liveVersion: z.number().int().nullable(), updatedAt: epochMs, activeRuns: count, conversions: count })) }),
   JourneyDetail: journeyDetail,
@@ -236,6 +249,9 @@ const requestComponents = {
   RotateSourceRequest: rotateSourceSchema,
   PreviewRequest: previewSchema,
   CreateKeyRequest: createKeySchema,
+  CreateEndpointRequest: createEndpointSchema,
+  UpdateEndpointRequest: updateEndpointSchema,
+  RotateEndpointRequest: rotateEndpointSchema,
   /** server/routes/hooks.ts reads raw bytes (the signature is over them); the route has no zod body schema. */
   HookPayload: z.unknown(),
   EnrolRequest: enrolRequestSchema,
@@ -306,7 +322,8 @@ const tags = {
   Tasks: 'Work for people and teams that journeys create (`create_task`).',
   Webhooks: 'Inbound webhook sources: a provider posts to /v1/hooks/{sourceId}, signed with the source\'s secret; a mapping turns each delivery into a track event.',
   CRM: 'The CRM domain: the lifecycle stage model of the workspace and how customers move between stages, value-cluster definitions (contribution × lifetime value) with previews.',
-  Administration: 'API keys, the audit log of who changed what, and outbound endpoints disabled after a 410 Gone.',
+  Endpoints: 'Outbound webhook endpoints: receivers registered with their URL and their own signing secret (shown once, rotatable), and URLs disabled after a 410 Gone.',
+  Administration: 'API keys and the audit log of who changed what.',
   Operations: 'Health check and Prometheus metrics for operators. No key.',
   Reference: 'This document and its HTML rendering. No key.',
 };
@@ -348,7 +365,7 @@ const errorResponses = {
 
 const idMeaning: Record<Tag, string> = {
   Ingest: '', Journeys: 'the journey id', Runs: 'the run id', Backtests: 'the backtest id (under /v1/journeys: the journey id)', Analytics: 'the journey id', Customers: 'the customer id (the userId, or anonymousId, it was tracked with)', Mailbox: '', Tasks: 'the task id',
-  Webhooks: 'the webhook source id (as in its hook path)', CRM: '', Administration: 'the key id', Operations: '', Reference: '',
+  Webhooks: 'the webhook source id (as in its hook path)', Endpoints: 'the endpoint id ("ep_…")', CRM: '', Administration: 'the key id', Operations: '', Reference: '',
 };
 const queryHelp: Record<string, string> = {
   journeyId: 'only runs of this journey', customerId: 'only runs of this customer', status: 'only runs with this status', cursor: 'nextCursor from the previous page, unchanged',
@@ -542,12 +559,33 @@ const operations: OperationSpec[] = [
     description: 'Revokes the key at once (within seconds in other processes); the last active admin key cannot be revoked.',
     ok: { status: 200, description: 'The revoked key.' }, errors: [404, 409] },
   { method: 'get', path: '/v1/audit', tag: 'Administration', auth: 'admin', query: auditQuerySchema, summary: 'Read the audit log',
-    description: 'Who changed keys, webhook sources, journeys and endpoints, and when, newest first; keyset pagination with nextCursor.',
+    description: 'Who changed keys, webhook sources, outbound endpoints, journeys, runs, customers and settings, and when, newest first; keyset pagination with nextCursor.',
     ok: { status: 200, description: 'One page of audit entries and nextCursor.' }, errors: [400] },
-  { method: 'get', path: '/v1/endpoints/disabled', tag: 'Administration', auth: 'read', summary: 'List disabled endpoints',
+  { method: 'get', path: '/v1/endpoints', tag: 'Endpoints', auth: 'read', summary: 'List outbound endpoints',
+    description: 'Every registered receiver with its URL and live secrets (by index and dates, never their value).',
+    ok: { status: 200, description: 'The endpoints.', schema: 'EndpointList' } },
+  { method: 'post', path: '/v1/endpoints', tag: 'Endpoints', auth: 'admin', summary: 'Register an outbound endpoint',
+    description: 'Registers a receiver: requests journeys make to its URL, or below its path, are signed with its own Standard Webhooks secret instead of the workspace default. The secret is generated (or taken from the request) and shown once.',
+    body: { schema: 'CreateEndpointRequest', description: 'Name, URL (no query or fragment), optional secret.' }, ok: { status: 201, description: 'The endpoint, with `secret` shown this once.', schema: 'EndpointWithSecret' }, errors: [400, 409] },
+  { method: 'get', path: '/v1/endpoints/{id}', tag: 'Endpoints', auth: 'read', summary: 'Get an outbound endpoint',
+    description: 'One endpoint with its URL and live secrets (never their value).',
+    ok: { status: 200, description: 'The endpoint.', schema: 'Endpoint' }, errors: [404] },
+  { method: 'patch', path: '/v1/endpoints/{id}', tag: 'Endpoints', auth: 'admin', summary: 'Update an outbound endpoint',
+    description: 'Changes the name or the URL of an endpoint; the secrets stay. Audited.',
+    body: { schema: 'UpdateEndpointRequest', description: 'At least one of name, url.' }, ok: { status: 200, description: 'The updated endpoint.', schema: 'Endpoint' }, errors: [400, 404, 409] },
+  { method: 'delete', path: '/v1/endpoints/{id}', tag: 'Endpoints', auth: 'admin', summary: 'Remove an outbound endpoint',
+    description: "Removes the endpoint and its secrets: requests to its URL are signed with the workspace's default secret again.",
+    ok: { status: 200, description: 'The endpoint is gone.', schema: 'EndpointDeleted' }, errors: [404] },
+  { method: 'post', path: '/v1/endpoints/{id}/rotate', tag: 'Endpoints', auth: 'admin', summary: "Rotate an endpoint's secret",
+    description: 'Adds a new secret (shown once). During the grace period (24 hours unless told otherwise) every request carries a signature with the new and with each older live secret, so the receiver can switch whenever it likes.',
+    body: { schema: 'RotateEndpointRequest', required: false, description: 'Optional: the new secret and the grace period.' }, ok: { status: 200, description: 'The endpoint, with the new `secret` shown this once.', schema: 'EndpointWithSecret' }, errors: [400, 404] },
+  { method: 'delete', path: '/v1/endpoints/{id}/secrets/{index}', tag: 'Endpoints', auth: 'admin', summary: 'Stop an old endpoint secret',
+    description: 'Stops an older secret signing now instead of at the end of its grace period; the newest secret (index 0) stays.',
+    ok: { status: 200, description: 'The endpoint.', schema: 'Endpoint' }, errors: [400, 404, 409] },
+  { method: 'get', path: '/v1/endpoints/disabled', tag: 'Endpoints', auth: 'read', summary: 'List disabled endpoints',
     description: 'Outbound webhook endpoints Rapport stopped sending to after they answered 410 Gone, with when and why.',
     ok: { status: 200, description: '`{ "endpoints": [{ "url", "disabledAt", "reason" }] }`.' } },
-  { method: 'delete', path: '/v1/endpoints/disabled', tag: 'Administration', auth: 'admin', query: endpointQuery, summary: 'Re-enable an endpoint',
+  { method: 'delete', path: '/v1/endpoints/disabled', tag: 'Endpoints', auth: 'admin', query: endpointQuery, summary: 'Re-enable an endpoint',
     description: 'Removes an endpoint from the disabled list; later effects to it are sent again.',
     ok: { status: 200, description: 'The endpoint that was re-enabled.' }, errors: [400, 404] },
 
@@ -590,7 +628,7 @@ const security: Record<Auth, Record<string, string[]>[]> = { write: [{ writeKey:
 
 const parametersOf = (spec: OperationSpec): OpenApiParameter[] => {
   const path = [...spec.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']): OpenApiParameter => {
-    if (name === 'index') return { name, in: 'path', required: true, description: 'the secret index as GET /v1/sources/{id} lists it (0 is the newest)', schema: asSchema(tidy(z.toJSONSchema(secretIndex, { io: 'input' }), 'input')) };
+    if (name === 'index') return { name, in: 'path', required: true, description: `the secret index as GET ${spec.path.replace(/\/secrets\/\{index\}$/, '')} lists it (0 is the newest)`, schema: asSchema(tidy(z.toJSONSchema(secretIndexSchema, { io: 'input' }), 'input')) };
     if (name === 'version') return { name, in: 'path', required: true, description: 'the version number (1, 2, 3, …)', schema: asSchema(tidy(z.toJSONSchema(versionParam, { io: 'input' }), 'input')) };
     if (name === 'token') return { name, in: 'path', required: true, description: 'the token of the unsubscribe link, as sent in List-Unsubscribe', schema: { type: 'string' } };
     if (name === 'customerId') return { name, in: 'path', required: true, description: idMeaning.Customers, schema: { type: 'string' } };

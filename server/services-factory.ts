@@ -3,6 +3,8 @@ import { openDatabase, type DatabaseHandle } from '../drizzle/db.js';
 import type { Config } from './config.js';
 import { createKeyStore } from './keys.js';
 import { createMetrics } from './metrics.js';
+import { prepareStoredSecrets } from './runtime/stored-secrets.js';
+import { resolveSecretKey } from './secret-key.js';
 import { createVersionCache } from './runtime/versions.js';
 import type { Services } from './services.js';
 
@@ -13,14 +15,22 @@ export interface ServicesHandle {
   onWake(listener: () => void): void;
 }
 
-/** Opens the database (migrating it) and builds the services for the app and the runtime. */
+/** Opens the database (migrating it), checks and seals the stored secrets, and builds the services for the app and the runtime. */
 export const createServices = async (config: Config, options: { now?: () => number } = {}): Promise<ServicesHandle> => {
   const now = options.now ?? (() => Date.now());
+  // Before the database: on PostgreSQL without RAPPORT_SECRET_KEY nothing is opened or migrated.
+  const secretKey = resolveSecretKey(config);
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.RAPPORT_DATA_DIR,
   });
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'rapport' } });
+  try {
+    await prepareStoredSecrets(database.db, secretKey, log);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const listeners: (() => void)[] = [];
   const metrics = createMetrics();
   metrics.describe('rapport_events_ingested_total', 'counter', 'Events accepted by the ingest API');
@@ -37,6 +47,7 @@ export const createServices = async (config: Config, options: { now?: () => numb
     log,
     now,
     keys: createKeyStore(database.db, now),
+    secrets: secretKey.box,
     metrics,
     versions: createVersionCache(database.db, now),
     wake: () => listeners.forEach((listener) => listener()),

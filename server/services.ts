@@ -3,6 +3,7 @@ import type { Database } from '../drizzle/db.js';
 import type { Config } from './config.js';
 import type { KeyIdentity, KeyStore } from './keys.js';
 import type { Metrics } from './metrics.js';
+import type { SecretBox } from './secret-box.js';
 import type { VersionCache } from './runtime/versions.js';
 
 /** What routes and runtime loops get instead of globals. */
@@ -13,6 +14,8 @@ export interface Services {
   /** The wall clock, injected so tests can move time. */
   now: () => number;
   keys: KeyStore;
+  /** Seals and opens secrets at rest (RAPPORT_SECRET_KEY; see server/secret-key.ts). */
+  secrets: SecretBox;
   metrics: Metrics;
   versions: VersionCache;
   /** Wakes the worker/dispatcher after a write (no polling delay for fresh work). */

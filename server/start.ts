@@ -17,7 +17,7 @@ export interface RunningServer {
 export const startServer = async (config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<RunningServer> => {
   const handle = await createServices(config);
   const { services } = handle;
-  const boot = await bootstrapWorkspace(services.db, services.now, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY }, services.log);
+  const boot = await bootstrapWorkspace(services, { admin: config.RAPPORT_ADMIN_KEY, write: config.RAPPORT_WRITE_KEY }, services.log);
   const secretConfigured = Boolean(config.RAPPORT_WEBHOOK_SECRET);
   // Outbound webhooks are signed with the configured secret, else the workspace's stored one (stable across restarts).
   services.config.RAPPORT_WEBHOOK_SECRET ??= boot.webhookSecret;

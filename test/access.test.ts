@@ -72,7 +72,10 @@ describe('API keys, scopes and the audit log', () => {
     expect(row?.hash).not.toContain(created.key);
     expect(row?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await keys()).find((k) => k.id === created.id)).not.toHaveProperty('key');
+    h.clock.advance(1_000);
     await json(await h.request('/v1/journeys', { headers: bearer(created.key as string) }), 200);
+    // The list shows when the key was last used.
+    expect((await keys()).find((k) => k.id === created.id)?.lastUsedAt).toBe(h.clock.now());
     const bad = await json<ErrorBody>(await h.admin('/v1/keys', { method: 'POST', json: { name: 'x', scope: 'owner' } }), 400);
     expect(bad.error.code).toBe('invalid_request');
   });
@@ -151,6 +154,11 @@ describe('API keys, scopes and the audit log', () => {
     expect(keyEntries.filter((e) => e.action === 'key.revoke')).toHaveLength(2);
     expect(keyEntries.find((e) => e.action === 'key.create')?.details).toEqual({ name: 'old integration', scope: 'write', prefix: expect.stringMatching(/^rk_write_/) });
     expect(JSON.stringify(keyEntries)).not.toMatch(/rk_(admin|write|read)_[A-Za-z0-9_-]{20,}/);
+
+    // Setting changes: the stage model (the contact strategy and clusters write the same action).
+    await json(await h.admin('/v1/settings/stages', { method: 'PUT', json: { stages: [{ id: 'lead', label: 'Lead' }, { id: 'customer', label: 'Customer' }], note: 'two stages' } }), 200);
+    const settingEntries = (await audit('?targetType=settings')).entries;
+    expect(settingEntries.map((e) => [e.action, e.targetId, e.actorKeyId === adminId])).toEqual([['settings.update', 'stages', true]]);
 
     const page1 = await audit('?limit=3');
     expect(page1.entries).toHaveLength(3);

@@ -108,7 +108,7 @@ describe('contact strategy and consent at send time', () => {
   it('skips an email when the customer unsubscribed through the link between scheduling and sending', async () => {
     await customer('c_unsub');
     const effect = await email('c_unsub', 'run_unsub');
-    const token = await unsubscribeToken(h.services.db, { workspaceId: h.workspaceId, customerId: 'c_unsub', channel: 'email' });
+    const token = await unsubscribeToken(h.services, { workspaceId: h.workspaceId, customerId: 'c_unsub', channel: 'email' });
     expect((await h.request(`/u/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
     expect(await dispatchBatch(h.services)).toMatchObject({ claimed: 1, skipped: 1 });
     expect(await effectById(h, effect.id)).toMatchObject({ status: 'skipped', lastError: 'no consent' });
@@ -132,7 +132,7 @@ describe('contact strategy and consent at send time', () => {
   });
 
   it('answers 404 to a forged or altered unsubscribe token', async () => {
-    const token = await unsubscribeToken(h.services.db, { workspaceId: h.workspaceId, customerId: 'c_api', channel: 'email' });
+    const token = await unsubscribeToken(h.services, { workspaceId: h.workspaceId, customerId: 'c_api', channel: 'email' });
     const altered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
     expect((await h.request(`/u/${altered}`, { method: 'POST' })).status).toBe(404);
     expect((await h.request('/u/nonsense', { method: 'POST' })).status).toBe(404);

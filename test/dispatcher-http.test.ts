@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { effects } from '../drizzle/schema.js';
+import { eq } from 'drizzle-orm';
+import { effectAttempts, effects } from '../drizzle/schema.js';
 import { createServices } from '../server/services-factory.js';
 import { dispatchBatch } from '../server/runtime/dispatcher.js';
 import { webhookSecret } from '../server/channels/signing.js';
@@ -10,7 +11,8 @@ import { effectById, insertCustomer, insertEffect, receiverAllow, startReceiver,
 import { startHarness, type Harness } from './support/harness.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const pinnedJitter = { random: () => 0.1 };
+/** 0.5: the retry schedule without jitter. */
+const pinnedJitter = { random: () => 0.5 };
 
 const verify = (hit: Hit) =>
   new Webhook(secret).verify(hit.body, {
@@ -53,32 +55,32 @@ describe('dispatcher: outbound HTTP (webhooks, SMS and chat providers)', () => {
     await h.services.db.delete(effects);
   });
 
-  it('retries 503s with backoff and Retry-After, then delivers once under the same webhook-id', async () => {
+  it('retries 503s on the schedule and after Retry-After, then delivers once under the same webhook-id', async () => {
     receiver.answer((_hit, index) =>
-      index === 0 ? { status: 503, headers: { 'Retry-After': '2' }, body: 'maintenance' } : index === 1 ? { status: 503 } : { status: 200, body: '{"accepted":true}' },
+      index === 0 ? { status: 503, headers: { 'Retry-After': '20' }, body: 'maintenance' } : index === 1 ? { status: 503 } : { status: 200, body: '{"accepted":true}' },
     );
     const effect = await insertEffect(h, 'webhook', webhook('/audiences/viewers'));
     const t0 = h.clock.now();
 
     expect(await dispatchBatch(h.services, pinnedJitter)).toMatchObject({ claimed: 1, retried: 1 });
     let row = await effectById(h, effect.id);
-    // Jitter would allow 0.1 × 5 s = 500 ms; the server asked for 2 s.
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: t0 + 2_000 });
+    // The schedule says 5 s after the first attempt; the server asked for 20 s.
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: t0 + 20_000 });
     expect(row.lastError).toContain('answered 503: maintenance');
     expect((await dispatchBatch(h.services, pinnedJitter)).claimed).toBe(0);
 
-    h.clock.advance(1_999);
+    h.clock.advance(19_999);
     expect((await dispatchBatch(h.services, pinnedJitter)).claimed).toBe(0);
     h.clock.advance(1);
     expect(await dispatchBatch(h.services, pinnedJitter)).toMatchObject({ claimed: 1, retried: 1 });
     row = await effectById(h, effect.id);
-    // Second failure: 0.1 × (5 s × 2) = 1 s.
-    expect(row).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAt: t0 + 3_000 });
+    // Second failure, no Retry-After: 30 s.
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAt: t0 + 50_000 });
 
-    h.clock.advance(1_000);
+    h.clock.advance(30_000);
     expect(await dispatchBatch(h.services, pinnedJitter)).toMatchObject({ claimed: 1, sent: 1 });
     row = await effectById(h, effect.id);
-    expect(row).toMatchObject({ status: 'sent', attempts: 3, sentAt: t0 + 3_000, lastError: null, result: { status: 200, responseBody: '{"accepted":true}' } });
+    expect(row).toMatchObject({ status: 'sent', attempts: 3, sentAt: t0 + 50_000, lastError: null, result: { status: 200, responseBody: '{"accepted":true}' } });
     expect(typeof row.result?.durationMs).toBe('number');
 
     expect(receiver.hits).toHaveLength(3);
@@ -89,7 +91,7 @@ describe('dispatcher: outbound HTTP (webhooks, SMS and chat providers)', () => {
       expect(hit.headers['x-source']).toBe('rapport-test');
       expect(verify(hit)).toEqual({ customer_id: 'c_ada' });
     }
-    expect(receiver.hits.map((hit) => Number(hit.headers['webhook-timestamp']))).toEqual([t0, t0 + 2_000, t0 + 3_000].map((t) => Math.floor(t / 1000)));
+    expect(receiver.hits.map((hit) => Number(hit.headers['webhook-timestamp']))).toEqual([t0, t0 + 20_000, t0 + 50_000].map((t) => Math.floor(t / 1000)));
   });
 
   it('rejects a tampered body with the independent Standard Webhooks verifier', async () => {
@@ -158,6 +160,32 @@ describe('dispatcher: outbound HTTP (webhooks, SMS and chat providers)', () => {
     expect(row.status).toBe('sent');
     expect(String(row.result?.responseBody)).toHaveLength(64 * 1024);
     expect(row.result?.responseTruncated).toBe(true);
+    // The attempt log keeps the start of the answer.
+    const [attempt] = await h.services.db.select().from(effectAttempts).where(eq(effectAttempts.effectId, effect.id));
+    expect(attempt).toMatchObject({ outcome: 'sent', statusCode: 200, response: 'x'.repeat(2_000) });
+  });
+
+  it('gives up on a receiver that does not answer within RAPPORT_OUTBOUND_TIMEOUT_MS, and retries it', async () => {
+    const config = h.services.config;
+    const configured = config.RAPPORT_OUTBOUND_TIMEOUT_MS;
+    // As if the process had started with RAPPORT_OUTBOUND_TIMEOUT_MS=300.
+    config.RAPPORT_OUTBOUND_TIMEOUT_MS = 300;
+    try {
+      receiver.answer(() => ({ status: 200, delayMs: 3_000 }));
+      const effect = await insertEffect(h, 'webhook', webhook('/slow-receiver'));
+      const started = performance.now();
+      expect(await dispatchBatch(h.services, pinnedJitter)).toMatchObject({ claimed: 1, retried: 1 });
+      expect(performance.now() - started).toBeLessThan(2_500);
+      const row = await effectById(h, effect.id);
+      expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(row.lastError).toContain('no answer within 0.3 s');
+      const [attempt] = await h.services.db.select().from(effectAttempts).where(eq(effectAttempts.effectId, effect.id));
+      expect(attempt).toMatchObject({ outcome: 'retry', statusCode: null });
+      expect(attempt?.durationMs).toBeGreaterThanOrEqual(250);
+      expect(attempt?.durationMs).toBeLessThan(2_500);
+    } finally {
+      config.RAPPORT_OUTBOUND_TIMEOUT_MS = configured;
+    }
   });
 
   it('refuses a GET with a body and bad URLs without retrying', async () => {

@@ -11,18 +11,27 @@ import { effectById, insertCustomer, insertEffect, resetEffect } from './support
 import { startHarness, type Harness } from './support/harness.js';
 
 describe('retry schedule', () => {
-  it('is exponential with full jitter: base 5 s, doubling, capped at 24 h', () => {
-    expect(retryDelayMs(1, () => 0.999999)).toBe(4_999);
-    expect(retryDelayMs(2, () => 0.5)).toBe(5_000);
-    expect(retryDelayMs(4, () => 0.5)).toBe(20_000);
-    expect(retryDelayMs(3, () => 0)).toBe(0);
-    expect(retryDelayMs(40, () => 0.999999)).toBeLessThan(backoffCapMs);
-    expect(retryDelayMs(40, () => 0.999999)).toBeGreaterThan(backoffCapMs - 1_000);
+  it('goes out at once, then waits longer and longer, covering about a day over the default 16 attempts', () => {
+    const exact = () => 0.5;
+    expect([1, 2, 3, 4, 5].map((attempts) => retryDelayMs(attempts, exact))).toEqual([5_000, 30_000, 120_000, 300_000, 600_000]);
+    const waits = Array.from({ length: 15 }, (_, i) => retryDelayMs(i + 1, exact));
+    for (let i = 1; i < waits.length; i += 1) expect(waits[i], `wait ${i + 1}`).toBeGreaterThanOrEqual(waits[i - 1] ?? 0);
+    const total = waits.reduce((a, b) => a + b, 0);
+    expect(total / 3_600_000).toBeGreaterThan(22);
+    expect(total / 3_600_000).toBeLessThan(28);
+    // Past the table the last wait repeats.
+    expect(retryDelayMs(40, exact)).toBe(6 * 3_600_000);
+  });
+
+  it('jitters each wait by at most 10 % either way', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(4_500);
+    expect(retryDelayMs(1, () => 0.999999)).toBe(5_500);
+    expect(retryDelayMs(2, () => 0.25)).toBe(28_500);
   });
 
   it('waits at least what Retry-After asks, capped at 24 h', () => {
-    expect(retryDelayMs(1, () => 0.1, 30_000)).toBe(30_000);
-    expect(retryDelayMs(4, () => 0.9, 1_000)).toBe(36_000);
+    expect(retryDelayMs(1, () => 0.5, 30_000)).toBe(30_000);
+    expect(retryDelayMs(4, () => 0.5, 1_000)).toBe(300_000);
     expect(retryDelayMs(1, () => 0, 10 * backoffCapMs)).toBe(backoffCapMs);
   });
 

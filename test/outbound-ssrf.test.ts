@@ -5,9 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { disabledEndpoints, effectAttempts, effects } from '../drizzle/schema.js';
 import type { HostResolver } from '../server/channels/pinned-request.js';
 import { dispatchBatch } from '../server/runtime/dispatcher.js';
-import type { JourneyGraphInput } from '../workflows/index.js';
 import { effectById, insertEffect } from './support/effects.js';
 import { json, startHarness, type Harness } from './support/harness.js';
+import { publishAndSignUp, signupWebhookJourney } from './support/journeys.js';
 
 interface Hit {
   path: string;
@@ -58,6 +58,9 @@ const dns: Record<string, string[]> = {
   'metadata.example.com': ['169.254.169.254'],
   'mixed.example.com': ['93.184.216.34', '192.168.0.10'],
   'v6-private.example.com': ['fd00::1'],
+  'v6-mapped.example.com': ['::ffff:10.0.0.5'],
+  'v6-metadata.example.com': ['fd00:ec2::254'],
+  'cgnat.example.com': ['100.64.1.1'],
 };
 const lookups: string[] = [];
 const resolveHost: HostResolver = async (hostname) => {
@@ -71,7 +74,8 @@ describe('outbound calls: SSRF protection at connect time', () => {
   let h: Harness;
   let server: Awaited<ReturnType<typeof startCountingServer>>;
   const webhook = (url: string) => ({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: '{"hello":"world"}' });
-  const dispatch = () => dispatchBatch(h.services, { resolveHost, random: () => 0.1 });
+  // 0.5: the retry schedule without jitter.
+  const dispatch = () => dispatchBatch(h.services, { resolveHost, random: () => 0.5 });
 
   beforeAll(async () => {
     server = await startCountingServer();
@@ -97,6 +101,8 @@ describe('outbound calls: SSRF protection at connect time', () => {
     const hosts = [
       '127.0.0.1', '127.1', '0x7f.0.0.1', '2130706433', '017700000001', '[::1]', '[::ffff:127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]',
       '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '224.0.0.1', '0.0.0.0', '[fe80::1]', '[fc00::1]', 'localhost',
+      // IPv6 multicast and unspecified, metadata in v4 and v6 forms, broadcast.
+      '[ff02::1]', '[::]', '[fd00:ec2::254]', '[::ffff:169.254.169.254]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::]', '100.100.100.200', '255.255.255.255', '0x7f000001',
     ];
     const inserted: { host: string; effect: Awaited<ReturnType<typeof insertEffect>> }[] = [];
     for (const host of hosts) inserted.push({ host, effect: await insertEffect(h, 'webhook', webhook(`http://${host}:${port}/ssrf`)) });
@@ -116,6 +122,13 @@ describe('outbound calls: SSRF protection at connect time', () => {
     expect(await lastError('[2002:7f00:1::]')).toContain('6to4 form of 127.0.0.1');
     expect(await lastError('169.254.169.254')).toContain('cloud metadata address');
     expect(await lastError('localhost')).toMatch(/resolves to (127\.0\.0\.1|::1), which is a loopback address/);
+    expect(await lastError('[ff02::1]')).toContain('multicast address');
+    expect(await lastError('[::]')).toContain('unspecified address');
+    expect(await lastError('[fd00:ec2::254]')).toContain('cloud metadata address (fd00:ec2::254)');
+    expect(await lastError('[::ffff:169.254.169.254]')).toContain('IPv4-mapped form of 169.254.169.254, a cloud metadata address');
+    expect(await lastError('[64:ff9b::a9fe:a9fe]')).toContain('NAT64 form of 169.254.169.254');
+    expect(await lastError('[2002:a9fe:a9fe::]')).toContain('6to4 form of 169.254.169.254');
+    expect(await lastError('0x7f000001')).toContain(`refused to call 127.0.0.1:${port}: it is a loopback address`);
     expect((await effectById(h, sms.id)).lastError).toContain('loopback');
     expect(server.connections()).toBe(0);
     expect(server.hits).toEqual([]);
@@ -130,7 +143,13 @@ describe('outbound calls: SSRF protection at connect time', () => {
     const mixed = await insertEffect(h, 'webhook', webhook('https://mixed.example.com/hook'));
     const v6 = await insertEffect(h, 'webhook', webhook('http://v6-private.example.com/hook'));
     const unknown = await insertEffect(h, 'webhook', webhook('http://no-such-host.example.com/hook'));
-    expect(await dispatch()).toMatchObject({ claimed: 5, failed: 4, retried: 1 });
+    const mapped = await insertEffect(h, 'webhook', webhook('http://v6-mapped.example.com/hook'));
+    const v6Metadata = await insertEffect(h, 'webhook', webhook('http://v6-metadata.example.com/hook'));
+    const cgnat = await insertEffect(h, 'webhook', webhook('http://cgnat.example.com/hook'));
+    expect(await dispatch()).toMatchObject({ claimed: 8, failed: 7, retried: 1 });
+    expect((await effectById(h, mapped.id)).lastError).toContain('resolves to ::ffff:10.0.0.5, which is an IPv4-mapped form of 10.0.0.5, a private address');
+    expect((await effectById(h, v6Metadata.id)).lastError).toContain('resolves to fd00:ec2::254, which is a cloud metadata address');
+    expect((await effectById(h, cgnat.id)).lastError).toContain('resolves to 100.64.1.1, which is a carrier-grade NAT address');
     expect((await effectById(h, intranet.id)).lastError).toContain('refused to call intranet.example.com: it resolves to 10.1.2.3, which is a private address (10.0.0.0/8)');
     expect((await effectById(h, metadata.id)).lastError).toContain('resolves to 169.254.169.254, which is a cloud metadata address');
     expect((await effectById(h, mixed.id)).lastError).toContain('resolves to 192.168.0.10, which is a private address');
@@ -161,36 +180,20 @@ describe('outbound calls: SSRF protection at connect time', () => {
   });
 
   it('retries a flaky receiver with backoff and records every attempt on the run', async () => {
-    const graph: JourneyGraphInput = {
-      id: 'notify-partner',
-      name: 'Notify partner',
-      nodes: [
-        { id: 'signup', kind: 'trigger_event', params: { event: 'Signed Up' } },
-        { id: 'hook', kind: 'send_webhook', params: { method: 'POST', url: `http://${allowedName}:${server.port}/flaky`, headers: {}, body: '{"customer":"{{ customer.id }}"}' } },
-        { id: 'done', kind: 'exit', params: {} },
-      ],
-      edges: [
-        { id: 'e1', source: 'signup', outcome: 'next', target: 'hook' },
-        { id: 'e2', source: 'hook', outcome: 'next', target: 'done' },
-      ],
-    };
-    await json(await h.admin('/v1/journeys', { method: 'POST', json: graph }), 201);
-    await json(await h.admin('/v1/journeys/notify-partner/publish', { method: 'POST', json: { note: 'v1' } }), 201);
-    await json(await h.ingest('/v1/track', { userId: 'flaky-1', event: 'Signed Up' }), 200);
-    await h.drain();
+    await publishAndSignUp(h, signupWebhookJourney('notify-partner', 'Notify partner', `http://${allowedName}:${server.port}/flaky`, '{"customer":"{{ customer.id }}"}'), 'flaky-1');
     const [effect] = await h.services.db.select().from(effects).where(eq(effects.customerId, 'flaky-1'));
     if (!effect) throw new Error('no effect');
 
-    server.answer((_hit, index) => (index === 0 ? { status: 503, body: 'warming up' } : index === 1 ? { status: 429, headers: { 'Retry-After': '30' } } : { status: 200, body: '{"ok":true}' }));
+    server.answer((_hit, index) => (index === 0 ? { status: 503, body: 'warming up' } : index === 1 ? { status: 429, headers: { 'Retry-After': '90' } } : { status: 200, body: '{"ok":true}' }));
     const t0 = h.clock.now();
     expect(await dispatch()).toMatchObject({ claimed: 1, retried: 1 });
-    // Full jitter pinned at 0.1: 0.1 × 5 s.
-    expect(await effectById(h, effect.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: t0 + 500 });
-    h.clock.advance(500);
+    // The first retry 5 s later.
+    expect(await effectById(h, effect.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: t0 + 5_000 });
+    h.clock.advance(5_000);
     expect(await dispatch()).toMatchObject({ claimed: 1, retried: 1 });
-    // 0.1 × 10 s would be 1 s, but the receiver asked for 30 s.
-    expect(await effectById(h, effect.id)).toMatchObject({ attempts: 2, nextAttemptAt: t0 + 500 + 30_000 });
-    h.clock.advance(29_999);
+    // The schedule's second wait is 30 s, but the receiver asked for 90 s.
+    expect(await effectById(h, effect.id)).toMatchObject({ attempts: 2, nextAttemptAt: t0 + 5_000 + 90_000 });
+    h.clock.advance(89_999);
     expect((await dispatch()).claimed).toBe(0);
     h.clock.advance(1);
     expect(await dispatch()).toMatchObject({ claimed: 1, sent: 1 });
@@ -204,8 +207,8 @@ describe('outbound calls: SSRF protection at connect time', () => {
     expect(shown).toMatchObject({ status: 'sent', attempts: 3 });
     expect(shown?.attemptLog.map((a) => [a.attempt, a.at - t0, a.outcome, a.statusCode])).toEqual([
       [1, 0, 'retry', 503],
-      [2, 500, 'retry', 429],
-      [3, 30_500, 'sent', 200],
+      [2, 5_000, 'retry', 429],
+      [3, 95_000, 'sent', 200],
     ]);
     expect(shown?.attemptLog[0]).toMatchObject({ error: expect.stringContaining('answered 503: warming up'), response: 'warming up' });
     expect(shown?.attemptLog[2]).toMatchObject({ error: null, response: '{"ok":true}' });

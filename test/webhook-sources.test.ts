@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,31 @@ describe('inbound webhook sources', () => {
     expect((await deliveries('shop', '?verdict=duplicate')).every((d) => d.verdict === 'duplicate')).toBe(true);
   });
 
+  it('verifies the exact bytes received (before looking at the id), and stores headers without credentials', async () => {
+    // Not valid UTF-8: decoding and re-encoding the body would change its bytes and break the signature.
+    const raw = Buffer.concat([Buffer.from('{"event":"Order Completed","customer":{"id":"cus_raw"},"data":{"note":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    const id = 'msg_raw';
+    const timestamp = String(Math.floor(h.clock.now() / 1000));
+    const key = Buffer.from((shop.secret as string).slice('whsec_'.length), 'base64');
+    const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(raw).digest('base64')}`;
+    const headers = {
+      'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature,
+      authorization: 'Bearer provider-token-123', cookie: 'session=abc123', 'x-api-key': 'k_live_123', 'x-shop-domain': 'shop.example.com',
+    };
+    await json(await h.request('/v1/hooks/shop', { method: 'POST', body: raw, headers }), 202);
+    expect(await eventsOf('cus_raw')).toHaveLength(1);
+    const delivery = await lastDelivery('shop');
+    expect(delivery.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', 'x-api-key': '[redacted]', 'webhook-signature': '[redacted]', 'x-shop-domain': 'shop.example.com', 'webhook-id': id });
+    expect(JSON.stringify(delivery)).not.toMatch(/provider-token-123|abc123|k_live_123/);
+    // The same JSON, re-serialised, is other bytes: 401, although the id was accepted before (verification comes first).
+    const reserialised = JSON.stringify(JSON.parse(raw.toString('utf8')));
+    const refused = await json<{ error: { message: string } }>(await deliver('shop', reserialised, headers), 401);
+    expect(refused.error.message).toContain('bad signature');
+    // A signature of the wrong length is a mismatch, not an error.
+    await json(await deliver('shop', raw.toString('latin1'), { ...headers, 'webhook-signature': `v1,${Buffer.alloc(16).toString('base64')}` }), 401);
+    expect(await eventsOf('cus_raw')).toHaveLength(1);
+  });
+
   it('rejects unsigned, tampered, wrongly signed, stale and future deliveries with 401 and processes nothing', async () => {
     const body = order('cus_evil');
     const other = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -251,10 +276,16 @@ describe('inbound webhook sources', () => {
     const sign = (key: string, payload: string) => `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
     const headers = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': 'gh-1', 'x-hub-signature-256': sign(secret, body) };
     const accepted = await json<{ messageId: string }>(await deliver('github', body, headers), 202);
-    expect(accepted.messageId).toBe('hook:github:gh-1');
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    expect(accepted.messageId).toBe(`hook:github:sha256:${bodyHash}`);
+    expect(await lastDelivery('github')).toMatchObject({ webhookId: 'gh-1', verdict: 'accepted' });
     const [event] = await eventsOf('octocat');
     expect(event).toMatchObject({ type: 'webhook', name: 'GitHub issues' });
+    // A redelivery, and a captured request replayed under a new delivery id (the id header is not signed): both no-ops.
     await json(await deliver('github', body, headers), 200);
+    await json(await deliver('github', body, { ...headers, 'x-github-delivery': 'gh-forged' }), 200);
+    expect(await lastDelivery('github')).toMatchObject({ webhookId: 'gh-forged', verdict: 'duplicate', reason: expect.stringContaining('this body was delivered before') });
+    expect(await eventsOf('octocat')).toHaveLength(1);
     await json(await deliver('github', body, { ...headers, 'x-hub-signature-256': sign('not-the-secret-at-all', body) }), 401);
     await json(await deliver('github', `${body} `, headers), 401);
     const delivery = await lastDelivery('github');

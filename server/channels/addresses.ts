@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 /**
  * Outbound address policy (SSRF protection), pure. Rapport calls only globally routable unicast
  * addresses: `refusal(address)` names why any other address is refused — loopback, private,
- * link-local (incl. cloud metadata 169.254.169.254), CGNAT, multicast, unspecified, broadcast,
+ * link-local, cloud metadata (169.254.169.254, fd00:ec2::254, 100.100.100.200), CGNAT, multicast, unspecified, broadcast,
  * reserved and documentation ranges, IPv6 ULA, site-local, discard-only — and looks inside IPv6
  * forms that carry an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, IPv4-translated, NAT64
  * `64:ff9b::/96`, 6to4 `2002::/16`), refusing the deprecated IPv4-compatible `::a.b.c.d` and
@@ -65,6 +65,8 @@ const formatV4 = (value: number): string => [24, 16, 8, 0].map((shift) => Math.f
 /** IPv4 ranges that are not globally routable unicast (IANA special-purpose registry), most specific first. */
 const v4Refused: [number, number, string][] = [
   [v4(169, 254, 169, 254), 32, 'cloud metadata address'],
+  // Alibaba Cloud's metadata service sits inside CGNAT space; named for a clearer refusal.
+  [v4(100, 100, 100, 200), 32, 'cloud metadata address (Alibaba Cloud)'],
   [v4(255, 255, 255, 255), 32, 'broadcast address'],
   [v4(0, 0, 0, 0), 8, 'unspecified ("this network") address'],
   [v4(10, 0, 0, 0), 8, 'private address (10.0.0.0/8)'],
@@ -83,6 +85,9 @@ const v4Refused: [number, number, string][] = [
   [v4(240, 0, 0, 0), 4, 'reserved address (240.0.0.0/4)'],
 ];
 
+/** "a loopback address", "an IPv4-mapped form …", "an unspecified …", "a unique local …". */
+export const withArticle = (phrase: string): string => `${/^(?:[aeio]|un(?!i))/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+
 const refusalV4 = (value: number): string | null => v4Refused.find(([base, bits]) => inV4(value, base, bits))?.[2] ?? null;
 
 /** The IPv4 address an IPv6 address carries in its last 32 bits. */
@@ -92,10 +97,12 @@ const refusalV6 = (w: number[]): string | null => {
   const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, , w7 = 0] = w;
   const embedded = (kind: string, value: number): string | null => {
     const inner = refusalV4(value);
-    return inner ? `${kind} form of ${formatV4(value)}, a ${inner}` : null;
+    return inner ? `${kind} form of ${formatV4(value)}, ${withArticle(inner)}` : null;
   };
   const zeroUpTo = (n: number) => w.slice(0, n).every((x) => x === 0);
   if (zeroUpTo(8)) return 'unspecified address';
+  // AWS's IPv6 instance metadata endpoint fd00:ec2::254 (inside fc00::/7), named for a clearer refusal.
+  if (w0 === 0xfd00 && w1 === 0x0ec2 && w.slice(2, 7).every((x) => x === 0) && w7 === 0x254) return 'cloud metadata address (fd00:ec2::254)';
   if (zeroUpTo(7) && w7 === 1) return 'loopback address';
   if (zeroUpTo(5) && w5 === 0xffff) return embedded('IPv4-mapped', lastV4(w));
   if (zeroUpTo(4) && w4 === 0xffff && w5 === 0) return embedded('IPv4-translated', lastV4(w));

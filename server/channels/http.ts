@@ -1,15 +1,18 @@
 import type { JsonValue } from '../../workflows/index.js';
 import type { Config } from '../config.js';
 import { disableEndpoint, endpointKey, findDisabledEndpoint } from '../runtime/endpoints.js';
+import { endpointSecretsFor } from '../runtime/webhook-endpoints.js';
+import { secretKey } from '../runtime/webhooks/signatures.js';
 import { DeliveryError, type DeliveryContext } from './adapter.js';
-import { allowsAddress, allowsHost, parseAllowList, parseIp, refusal, type AllowList } from './addresses.js';
+import { allowsAddress, allowsHost, parseAllowList, parseIp, refusal, withArticle, type AllowList } from './addresses.js';
 import { requestPinned, systemResolver, type PinnedResponse, type ResolvedAddress } from './pinned-request.js';
-import { signWebhook, webhookSecret } from './signing.js';
+import { signatureHeader, webhookSecret } from './signing.js';
 
 /**
- * Every outbound HTTP call Rapport makes goes through `sendHttp`: signed (Standard Webhooks),
+ * Every outbound HTTP call Rapport makes goes through `sendHttp`: signed (Standard Webhooks, with the
+ * secrets of the registered endpoint the URL falls under, else the workspace's default secret),
  * idempotent (`Idempotency-Key` and `webhook-id` = the effect's idempotency key), bounded in time
- * (10 s) and in what is read back (64 KB), never following redirects. `checkTarget` is the one
+ * (RAPPORT_OUTBOUND_TIMEOUT_MS, 10 s) and in what is read back (64 KB), never following redirects. `checkTarget` is the one
  * outbound address policy (SSRF protection): the host is resolved, every address must be public
  * (or allow-listed by RAPPORT_OUTBOUND_ALLOW), and the connection is pinned to the checked address.
  * An endpoint that answers 410 Gone is disabled for the workspace (see runtime/endpoints.ts).
@@ -24,7 +27,6 @@ export interface OutboundRequest {
   idempotencyKey: string;
 }
 
-export const httpTimeoutMs = 10_000;
 export const responseBodyLimit = 64 * 1024;
 /** How much of an answer the attempt log keeps. */
 const attemptResponseLimit = 2_000;
@@ -43,8 +45,9 @@ export const sendHttp = async (request: OutboundRequest, ctx: DeliveryContext): 
   }
   const body = request.body ?? '';
   if (body !== '' && request.method === 'GET') throw new DeliveryError('a GET request cannot have a body; use POST or remove the body', { retryable: false });
-  const headers = buildHeaders(request, body, ctx);
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(httpTimeoutMs)]);
+  const headers = buildHeaders(request, body, ctx, await signingKeys(ctx, url));
+  const timeoutMs = ctx.services.config.RAPPORT_OUTBOUND_TIMEOUT_MS;
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
   const started = performance.now();
   let response: PinnedResponse;
   let answer: { text: string; truncated: boolean };
@@ -54,7 +57,7 @@ export const sendHttp = async (request: OutboundRequest, ctx: DeliveryContext): 
     answer = await response.read(responseBodyLimit);
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
-    throw new DeliveryError(`${request.method} ${url.host}: ${networkProblem(error)}`, { retryable: true });
+    throw new DeliveryError(`${request.method} ${url.host}: ${networkProblem(error, timeoutMs)}`, { retryable: true });
   }
   const durationMs = Math.round(performance.now() - started);
   const status = response.status;
@@ -149,7 +152,7 @@ export const checkTarget = async (url: URL, ctx: Pick<DeliveryContext, 'services
     if (reason && !byName && !allowsAddress(allow, address)) {
       const via = literal ? '' : ` resolves to ${address}, which`;
       throw new DeliveryError(
-        `refused to call ${url.host}: it${via} is a ${reason}; outbound calls go to public addresses only (add the host to RAPPORT_OUTBOUND_ALLOW for a self-hosted target)`,
+        `refused to call ${url.host}: it${via} is ${withArticle(reason)}; outbound calls go to public addresses only (add the host to RAPPORT_OUTBOUND_ALLOW for a self-hosted target)`,
         { retryable: false },
       );
     }
@@ -157,9 +160,17 @@ export const checkTarget = async (url: URL, ctx: Pick<DeliveryContext, 'services
   return addresses[0] as ResolvedAddress;
 };
 
-const buildHeaders = (request: OutboundRequest, body: string, ctx: DeliveryContext): Headers => {
+/** The keys to sign a request to `url` with: its endpoint's live secrets (newest first), else the workspace's default secret. */
+const signingKeys = async (ctx: DeliveryContext, url: URL): Promise<Buffer[]> => {
+  const endpoint = await endpointSecretsFor(ctx.services, ctx.workspaceId, url);
+  if (!endpoint) return [webhookSecret(ctx.services.config).key];
+  const keys = endpoint.secrets.flatMap((secret) => secretKey('standard', secret) ?? []);
+  if (keys.length === 0) throw new DeliveryError(`endpoint ${endpoint.endpointId} has no usable secret; rotate it (POST /v1/endpoints/${endpoint.endpointId}/rotate)`, { retryable: false });
+  return keys;
+};
+
+const buildHeaders = (request: OutboundRequest, body: string, ctx: DeliveryContext, keys: readonly Buffer[]): Headers => {
   const timestamp = Math.floor(ctx.services.now() / 1000);
-  const { key } = webhookSecret(ctx.services.config);
   try {
     const headers = new Headers(request.headers ?? {});
     if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
@@ -167,15 +178,15 @@ const buildHeaders = (request: OutboundRequest, body: string, ctx: DeliveryConte
     headers.set('idempotency-key', request.idempotencyKey);
     headers.set('webhook-id', request.idempotencyKey);
     headers.set('webhook-timestamp', String(timestamp));
-    headers.set('webhook-signature', signWebhook(key, request.idempotencyKey, timestamp, body));
+    headers.set('webhook-signature', signatureHeader(keys, request.idempotencyKey, timestamp, body));
     return headers;
   } catch (error) {
     throw new DeliveryError(`invalid request header: ${(error as Error).message}`, { retryable: false });
   }
 };
 
-const networkProblem = (error: unknown): string => {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${httpTimeoutMs / 1000} s`;
+const networkProblem = (error: unknown, timeoutMs: number): string => {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs / 1000} s`;
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown; message?: unknown } };
   const detail =
     typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);

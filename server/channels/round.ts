@@ -144,7 +144,7 @@ export const createDispatchRound = (services: Services): DispatchRound => {
   return {
     customer: (workspaceId, customerId) => cached(customers, keyOf(workspaceId, customerId), () => loadCustomers({ workspaceId, customerId })),
     mailbox: (entry) => insertMailbox(entry),
-    unsubscribeKey: (workspaceId) => cached(keys, workspaceId, () => tokenKey(db, workspaceId)),
+    unsubscribeKey: (workspaceId) => cached(keys, workspaceId, () => tokenKey(services, workspaceId)),
     async sentHistory(workspaceId, customerId, windows) {
       // The stored history once per customer and round; messages of this round are not stored yet.
       const key = keyOf(workspaceId, customerId);

@@ -4,11 +4,13 @@ import type { Config } from '../config.js';
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): receivers verify
  * `webhook-signature` = "v1," + base64(HMAC-SHA256(secret, `${webhook-id}.${webhook-timestamp}.${body}`)).
+ * A request to a registered endpoint is signed with that endpoint's secrets (runtime/webhook-endpoints.ts);
+ * during a rotation with each live one, space-separated, newest first.
  *
- * The secret is `RAPPORT_WEBHOOK_SECRET` ("whsec_" + base64 of 24–64 random bytes). When it is not
- * set, a secret is generated for this process only: signatures then change on every restart and
- * differ between processes, so receivers cannot verify them. Set it in production (generate one
- * with `node -e "console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))"`).
+ * Other URLs are signed with the workspace's default secret: `RAPPORT_WEBHOOK_SECRET` ("whsec_" +
+ * base64 of 24–64 random bytes), which `npm start` fills from the secret kept (sealed) in the
+ * database. When neither is there (tests, embedded use), a secret is generated for this process only:
+ * signatures then change on every restart and differ between processes.
  */
 export interface WebhookSecret {
   /** The secret as receivers configure it ("whsec_…"). */
@@ -43,6 +45,10 @@ export const webhookSecret = (config: Config): WebhookSecret => {
   return secret;
 };
 
-/** The `webhook-signature` header value for one request. */
+/** One `v1,` signature of a request. */
 export const signWebhook = (key: Buffer, id: string, timestampSeconds: number, body: string): string =>
   `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
+
+/** The `webhook-signature` header value: one signature per key, space-separated (Standard Webhooks allows several). */
+export const signatureHeader = (keys: readonly Buffer[], id: string, timestampSeconds: number, body: string): string =>
+  keys.map((key) => signWebhook(key, id, timestampSeconds, body)).join(' ');

@@ -3,12 +3,14 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../../drizzle/db.js';
 import { workspaces } from '../../drizzle/schema.js';
 import type { Config } from '../config.js';
+import { openWorkspaceSecret } from '../runtime/secret-list.js';
+import type { SecretBox } from '../secret-box.js';
 
 /**
  * One-click unsubscribe (RFC 8058) without a table: the link carries a token that names the
  * workspace in clear and the customer and channel sealed with AES-256-GCM under a key derived
- * (HKDF-SHA256) from the workspace's signing secret (`workspaces.webhook_secret`, kept across
- * restarts). The GCM tag authenticates the token (a forged or altered one is refused) and the
+ * (HKDF-SHA256) from the workspace's default signing secret (`workspaces.webhook_secret`, kept
+ * sealed across restarts). The GCM tag authenticates the token (a forged or altered one is refused) and the
  * customer id is not readable in the link (it may be an email address), so links in mail logs
  * and proxies do not leak it.
  */
@@ -19,15 +21,21 @@ export interface UnsubscribeTarget {
   channel: UnsubscribeChannel;
 }
 
+/** What token functions need: the database and the box that opens the workspace's sealed secret. */
+export interface TokenServices {
+  db: Executor;
+  secrets: SecretBox;
+}
+
 const keys = new Map<string, Buffer>();
 
-/** The token key of a workspace (cached per secret; a workspace whose secret changes gets new links, old ones stop working). */
-export const tokenKey = async (db: Executor, workspaceId: string): Promise<Buffer | null> => {
+/** The token key of a workspace (cached per stored secret; a workspace whose secret changes gets new links, old ones stop working). */
+export const tokenKey = async ({ db, secrets }: TokenServices, workspaceId: string): Promise<Buffer | null> => {
   const [row] = await db.select({ secret: workspaces.webhookSecret }).from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
   if (!row?.secret) return null;
   const known = keys.get(row.secret);
   if (known) return known;
-  const key = Buffer.from(hkdfSync('sha256', row.secret, 'rapport', 'unsubscribe-token-v1', 32));
+  const key = Buffer.from(hkdfSync('sha256', openWorkspaceSecret(secrets, workspaceId, row.secret), 'rapport', 'unsubscribe-token-v1', 32));
   if (keys.size > 1_000) keys.clear();
   keys.set(row.secret, key);
   return key;
@@ -44,18 +52,18 @@ export const sealUnsubscribeToken = (key: Buffer, target: UnsubscribeTarget): st
   return `${Buffer.from(target.workspaceId, 'utf8').toString('base64url')}.${Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url')}`;
 };
 
-export const unsubscribeToken = async (db: Executor, target: UnsubscribeTarget): Promise<string> => {
-  const key = await tokenKey(db, target.workspaceId);
+export const unsubscribeToken = async (services: TokenServices, target: UnsubscribeTarget): Promise<string> => {
+  const key = await tokenKey(services, target.workspaceId);
   if (!key) throw missingSecret(target.workspaceId);
   return sealUnsubscribeToken(key, target);
 };
 
 /** The target of a token, or null when it is malformed, forged or from another installation. */
-export const readUnsubscribeToken = async (db: Executor, token: string): Promise<UnsubscribeTarget | null> => {
+export const readUnsubscribeToken = async (services: TokenServices, token: string): Promise<UnsubscribeTarget | null> => {
   const match = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{40,1000})$/.exec(token);
   if (!match?.[1] || !match[2]) return null;
   const workspaceId = Buffer.from(match[1], 'base64url').toString('utf8');
-  const key = await tokenKey(db, workspaceId);
+  const key = await tokenKey(services, workspaceId);
   if (!key) return null;
   const bytes = Buffer.from(match[2], 'base64url');
   if (bytes.length < 12 + 16 + 1) return null;

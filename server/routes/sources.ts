@@ -1,7 +1,6 @@
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { Hono } from 'hono';
 import { requireKey } from '../auth.js';
-import { badRequest, invalidBody, readJson, zodDetails } from '../errors.js';
+import { badRequest, zodDetails } from '../errors.js';
 import {
   createSource,
   createSourceSchema,
@@ -19,20 +18,12 @@ import {
   updateSourceSchema,
 } from '../runtime/webhooks/sources.js';
 import type { AppEnv } from '../services.js';
+import { parseBody as body, parseSecretIndex } from './parse.js';
 
 /** Inbound webhook sources: secrets shown once, mappings, rotation, deliveries, mapping preview. */
 
 const read = requireKey('read');
 const admin = requireKey('admin');
-
-const body = async <S extends z.ZodType>(c: Context, schema: S, empty?: unknown): Promise<z.output<S>> => {
-  const json = empty !== undefined && (await c.req.text()).trim() === '' ? empty : await readJson(c);
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw invalidBody(parsed.error);
-  return parsed.data;
-};
-
-const secretIndex = z.coerce.number().int().min(0).max(100);
 
 export const sourceRoutes = new Hono<AppEnv>()
   .get('/', read, async (c) => c.json({ sources: await listSources(c.var.services, c.var.identity.workspaceId) }))
@@ -51,9 +42,8 @@ export const sourceRoutes = new Hono<AppEnv>()
     return c.json(await rotateSource(c.var.services, c.var.identity.workspaceId, c.req.param('id'), request, c.var.identity.keyId));
   })
   .delete('/:id/secrets/:index', admin, async (c) => {
-    const index = secretIndex.safeParse(c.req.param('index'));
-    if (!index.success) throw badRequest(`"${c.req.param('index')}" is not a secret index; GET /v1/sources/${c.req.param('id')} lists them (0 is the newest)`, zodDetails(index.error, ['index']));
-    return c.json(await deleteSourceSecret(c.var.services, c.var.identity.workspaceId, c.req.param('id'), index.data, c.var.identity.keyId));
+    const index = parseSecretIndex(c, `/v1/sources/${c.req.param('id')}`);
+    return c.json(await deleteSourceSecret(c.var.services, c.var.identity.workspaceId, c.req.param('id'), index, c.var.identity.keyId));
   })
   .get('/:id/deliveries', read, async (c) => {
     const query = deliveryQuerySchema.safeParse(c.req.query());

@@ -25,13 +25,13 @@ const channelName = (target: UnsubscribeTarget): string => (target.channel === '
 
 export const unsubscribeRoutes = new Hono<AppEnv>()
   .get('/u/:token', async (c) => {
-    const target = await readUnsubscribeToken(c.var.services.db, c.req.param('token'));
+    const target = await readUnsubscribeToken(c.var.services, c.req.param('token'));
     if (!target) return invalid(c);
     return page(c, 200, 'Unsubscribe', `<p>Stop receiving marketing ${channelName(target)} from us?</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`);
   })
   .post('/u/:token', async (c) => {
     const { services } = c.var;
-    const target = await readUnsubscribeToken(services.db, c.req.param('token'));
+    const target = await readUnsubscribeToken(services, c.req.param('token'));
     if (!target) return invalid(c);
     const at = services.now();
     await services.db.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import type { JsonValue } from '../../workflows/index.js';
 import { badRequest } from '../errors.js';
 
 /**
- * The audit log: who changed keys, webhook sources, journeys and endpoints, and when. Written in the
+ * The audit log: who changed keys, webhook sources, journeys, endpoints and settings, and when. Written in the
  * transaction of the change where there is one. `details` is what helps a reader (names, versions,
  * scopes), never a secret or a key.
  */
@@ -25,6 +25,11 @@ export type AuditAction =
   | 'journey.pause'
   | 'journey.resume'
   | 'journey.archive'
+  | 'endpoint.create'
+  | 'endpoint.update'
+  | 'endpoint.rotate'
+  | 'endpoint.secret_delete'
+  | 'endpoint.delete'
   | 'endpoint.disable'
   | 'endpoint.enable'
   | 'settings.update'
@@ -54,7 +59,7 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().regex(/^\d+$/, 'pass nextCursor from the previous page unchanged').optional(),
   action: z.string().min(1).max(50).optional(),
-  targetType: z.enum(['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression']).optional(),
+  targetType: z.enum(['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression', 'run']).optional(),
   targetId: z.string().min(1).max(200).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

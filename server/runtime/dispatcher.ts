@@ -11,7 +11,7 @@ import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
 import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
 
-export { backoffBaseMs, backoffCapMs, retryDelayMs } from './effect-outcomes.js';
+export { backoffCapMs, retryDelayMs } from './retry-schedule.js';
 
 /**
  * The dispatcher performs the outbox (`effects`). Delivery is at-least-once; providers see each
@@ -31,7 +31,7 @@ export { backoffBaseMs, backoffCapMs, retryDelayMs } from './effect-outcomes.js'
  *    mailbox writes are batched across the round (server/channels/round.ts): a round of 200
  *    emails costs a handful of statements.
  * 3. Record, when the round's effects are performed, in one statement: sent / skipped / retry later
- *    (exponential backoff with full jitter, at least what the provider's Retry-After asked) /
+ *    (the schedule in retry-schedule.ts, at least what the provider's Retry-After asked) /
  *    failed (server/runtime/effect-outcomes.ts), and the attempt log in another.
  */
 export const leaseMs = 60_000;

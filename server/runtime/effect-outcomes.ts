@@ -5,6 +5,7 @@ import type { JsonValue } from '../../workflows/index.js';
 import type { DeliveryError } from '../channels/adapter.js';
 import type { Services } from '../services.js';
 import { recordset } from './batch-statements.js';
+import { retryDelayMs } from './retry-schedule.js';
 
 /**
  * What became of a round's attempts, stored together: one fenced UPDATE for every effect of the
@@ -28,20 +29,8 @@ export interface PerformedEffect {
   durationMs: number;
 }
 
-export const backoffBaseMs = 5_000;
-export const backoffCapMs = 24 * 60 * 60 * 1000;
 const lastErrorLimit = 2_000;
 const attemptResponseLimit = 2_000;
-
-/**
- * The wait before attempt `attempts + 1`: full jitter over min(cap, base × 2^(attempts−1)) — 5 s,
- * 10 s, 20 s … up to 24 h — but never shorter than the provider's `Retry-After` (itself capped).
- */
-export const retryDelayMs = (attempts: number, random: () => number, retryAfterMs?: number): number => {
-  const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoffCapMs));
-};
 
 export const truncate = (text: string): string => (text.length <= lastErrorLimit ? text : `${text.slice(0, lastErrorLimit - 1)}…`);
 

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const adminKey = 'rk_admin_bench_0123456789abcdef';
 export const writeKey = 'rk_write_bench_0123456789abcdef';
 const webhookSecret = 'whsec_YmVuY2gtc2VjcmV0LWJlbmNoLXNlY3JldC1iZW5jaA==';
+/** Seals secrets at rest (required on PostgreSQL); fixed so a bench can reopen a database it seeded. */
+const secretKey = 'YmVuY2gtc2VjcmV0LWtleS0zMi1ieXRlcy1yYXBwISE=';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface BenchServer {
@@ -44,6 +46,7 @@ export const startBenchServer = async (databaseUrl: string, options: { profileDi
       RAPPORT_WRITE_KEY: writeKey,
       RAPPORT_EXAMPLES: 'false',
       RAPPORT_WEBHOOK_SECRET: webhookSecret,
+      RAPPORT_SECRET_KEY: secretKey,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

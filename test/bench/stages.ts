@@ -50,7 +50,7 @@ const main = async () => {
   const { services } = handle;
   const probe = postgres(url, { max: 1, connection: { application_name: 'rapport-bench' }, onnotice: () => undefined });
   try {
-    await bootstrapWorkspace(services.db, services.now, { admin: adminKey, write: writeKey });
+    await bootstrapWorkspace(services, { admin: adminKey, write: writeKey });
     const app = createApp(services);
     const call = async (path: string, body: unknown, authorization: string) => {
       const res = await app.request(path, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -23,7 +23,7 @@ export const startHarness = async (overrides: Partial<Config> = {}, options: Har
   const clock = createTestClock();
   const config = testConfig({ RAPPORT_DATA_DIR: 'memory://', DATABASE_URL: database.url, RAPPORT_ADMIN_KEY: adminKey, RAPPORT_WRITE_KEY: writeKey, ...overrides });
   const handle = await createServices(config, { now: clock.now });
-  const { workspaceId } = await bootstrapWorkspace(handle.services.db, clock.now, { admin: adminKey, write: writeKey });
+  const { workspaceId } = await bootstrapWorkspace(handle.services, { admin: adminKey, write: writeKey });
   const app = createApp(handle.services);
 
   const request = (path: string, init: RequestInit & { json?: unknown } = {}, auth?: string) => {

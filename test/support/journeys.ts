@@ -26,6 +26,32 @@ export const publishDirect = async (h: Harness, graph: JourneyGraphInput, versio
   h.services.versions.invalidate(h.workspaceId);
 };
 
+/** A journey that calls a webhook when a customer signs up: "Signed Up" → send_webhook (POST `url`, `body`) → exit. */
+export const signupWebhookJourney = (id: string, name: string, url: string, body: string): JourneyGraphInput => ({
+  id,
+  name,
+  nodes: [
+    { id: 'signup', kind: 'trigger_event', params: { event: 'Signed Up' } },
+    { id: 'hook', kind: 'send_webhook', params: { method: 'POST', url, headers: {}, body } },
+    { id: 'done', kind: 'exit', params: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'signup', outcome: 'next', target: 'hook' },
+    { id: 'e2', source: 'hook', outcome: 'next', target: 'done' },
+  ],
+});
+
+/** Creates and publishes `graph` through the API, tracks "Signed Up" for `userId` and lets the worker run. */
+export const publishAndSignUp = async (h: Harness, graph: JourneyGraphInput, userId: string): Promise<void> => {
+  const ok = async (response: Response, status: number) => {
+    if (response.status !== status) throw new Error(`${response.status}: ${await response.text()}`);
+  };
+  await ok(await h.admin('/v1/journeys', { method: 'POST', json: graph }), 201);
+  await ok(await h.admin(`/v1/journeys/${graph.id}/publish`, { method: 'POST', json: { note: 'v1' } }), 201);
+  await ok(await h.ingest('/v1/track', { userId, event: 'Signed Up' }), 200);
+  await h.drain();
+};
+
 let counter = 0;
 
 /** Stores an event row as ingest would (customer row upserted), without going through HTTP. */

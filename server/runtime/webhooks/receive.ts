@@ -7,6 +7,7 @@ import type { Services } from '../../services.js';
 import { appendEvent } from '../customers.js';
 import { suppressedIds } from '../privacy.js';
 import { eventRow } from '../event-rows.js';
+import { openSecrets, secretContext } from '../secret-list.js';
 import { applyMapping, type MappedEvent } from './mapping.js';
 import { verifyDelivery } from './signatures.js';
 
@@ -14,10 +15,11 @@ import { verifyDelivery } from './signatures.js';
  * `POST /v1/hooks/:sourceId`: the signature is the authentication. Every request to a known source is
  * stored as a delivery with its verdict:
  * - bad or missing signature, stale timestamp → 401 `rejected`, nothing processed;
- * - a webhook id this source delivered before → 200 `duplicate`, nothing processed;
+ * - a delivery this source received before (same `webhook-id`; for schemes that sign only the body,
+ *   the same body) → 200 `duplicate`, nothing processed;
  * - a body that is not JSON → 400, a mapping that finds no customer id (or name) → 422, `rejected`;
  * - otherwise the delivery and an `events` row of type `webhook` (message id
- *   `hook:<sourceId>:<webhookId>`, customer created if new) are committed in one transaction → 202.
+ *   `hook:<sourceId>:<replay key>`, customer created if new) are committed in one transaction → 202.
  */
 export const storedBodyLimit = 64 * 1024;
 const redacted = '[redacted]';
@@ -83,14 +85,16 @@ export const receiveDelivery = async (services: Services, source: SourceRow, inc
   };
 
   if (incoming.body === null) return reject(413, 'body_too_large', `the body is larger than ${incoming.maxBodyBytes} bytes`);
-  const verification = verifyDelivery(source, incoming.headers, body, now);
+  const secrets = openSecrets(services.secrets, secretContext.source(source.id), source.secrets, now);
+  const verification = verifyDelivery({ scheme: source.scheme, hmac: source.hmac, secrets }, incoming.headers, body, now);
   if (!verification.ok) return reject(401, 'invalid_signature', verification.reason);
   const { webhookId } = verification;
-  const messageId = `hook:${source.id}:${webhookId}`;
+  const messageId = `hook:${source.id}:${verification.replayKey}`;
+  const seenBefore = source.scheme === 'standard' ? 'this webhook-id was delivered before; nothing was processed' : 'this body was delivered before (the scheme signs only the body, so a repeat is a replay); nothing was processed';
 
   const [seen] = await db.select({ seq: events.seq }).from(events).where(and(eq(events.workspaceId, source.workspaceId), eq(events.messageId, messageId))).limit(1);
   if (seen) {
-    const deliveryId = await store(db, 'duplicate', 200, { webhookId, reason: 'this webhook id was delivered before; nothing was processed', messageId });
+    const deliveryId = await store(db, 'duplicate', 200, { webhookId, reason: seenBefore, messageId });
     return { status: 200, response: { accepted: true, duplicate: true, deliveryId, messageId } };
   }
 
@@ -123,7 +127,7 @@ export const receiveDelivery = async (services: Services, source: SourceRow, inc
     const fresh = await appendEvent(tx, row);
     const deliveryId = fresh
       ? await store(tx, 'accepted', 202, { webhookId, event, messageId })
-      : await store(tx, 'duplicate', 200, { webhookId, event, messageId, reason: 'this webhook id was delivered before; nothing was processed' });
+      : await store(tx, 'duplicate', 200, { webhookId, event, messageId, reason: seenBefore });
     return { fresh, deliveryId };
   });
   if (result.fresh) {

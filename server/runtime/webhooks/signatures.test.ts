@@ -1,24 +1,39 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import type { HmacSchemeSettings, SourceSecret } from '../../../drizzle/schema.js';
-import { generateSecret, liveSecrets, secretProblem, verifyDelivery, verifyHmac } from './signatures.js';
+import type { HmacSchemeSettings } from '../../../drizzle/schema.js';
+import { signatureHeader, signWebhook } from '../../channels/signing.js';
+import { liveSecrets, type SigningSecret } from '../secret-list.js';
+import { generateSecret, secretProblem, verifyDelivery, verifyHmac } from './signatures.js';
 
 const now = Date.UTC(2026, 0, 5, 9, 0, 0);
 const secretA = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const secretB = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 const body = '{"type":"order.completed","customer":{"id":"cus_42"}}';
 
-const secrets = (...values: string[]): SourceSecret[] => values.map((secret) => ({ secret, createdAt: now, expiresAt: null }));
-const standard = (list: SourceSecret[]) => ({ scheme: 'standard' as const, hmac: null, secrets: list });
+const secrets = (...values: string[]): SigningSecret[] => values.map((secret) => ({ secret, createdAt: now, expiresAt: null }));
+const standard = (list: SigningSecret[]) => ({ scheme: 'standard' as const, hmac: null, secrets: list });
 /** Headers signed by the independent implementation (the `standardwebhooks` package). */
 const signed = (secret: string, id = 'msg_1', at = new Date(now), payload = body): Headers =>
   new Headers({ 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, payload) });
 const verify = (headers: Headers, payload = body, list = secrets(secretA)) => verifyDelivery(standard(list), headers, Buffer.from(payload), now);
 
 describe('Standard Webhooks verification', () => {
+  it('matches the published Standard Webhooks test vector, inbound and outbound', () => {
+    // The vector of the Standard Webhooks / Svix reference libraries.
+    const id = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
+    const timestamp = 1614265330;
+    const payload = '{"test": 2432232314}';
+    const expected = 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=';
+    const key = Buffer.from(secretA.slice('whsec_'.length), 'base64');
+    expect(signWebhook(key, id, timestamp, payload)).toBe(expected);
+    expect(signatureHeader([key, Buffer.from(secretB.slice(6), 'base64')], id, timestamp, payload).split(' ')[0]).toBe(expected);
+    const headers = new Headers({ 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': expected });
+    expect(verifyDelivery(standard(secrets(secretA)), headers, Buffer.from(payload), timestamp * 1000 + 1_000)).toEqual({ ok: true, webhookId: id, replayKey: id, secretIndex: 0 });
+  });
+
   it('accepts what the standardwebhooks package signs', () => {
-    expect(verify(signed(secretA))).toEqual({ ok: true, webhookId: 'msg_1', secretIndex: 0 });
+    expect(verify(signed(secretA))).toEqual({ ok: true, webhookId: 'msg_1', replayKey: 'msg_1', secretIndex: 0 });
     const unicode = '{"name":"Zoë ✓"}';
     expect(verify(signed(secretA, 'msg_2', new Date(now), unicode), unicode)).toMatchObject({ ok: true });
   });
@@ -57,9 +72,9 @@ describe('Standard Webhooks verification', () => {
     several.set('webhook-signature', `v1a,ignored ${other} ${good}`);
     expect(verify(several)).toMatchObject({ ok: true });
     // Signed with the older secret while the source already has a newer one.
-    expect(verify(signed(secretA), body, secrets(secretB, secretA))).toEqual({ ok: true, webhookId: 'msg_1', secretIndex: 1 });
+    expect(verify(signed(secretA), body, secrets(secretB, secretA))).toEqual({ ok: true, webhookId: 'msg_1', replayKey: 'msg_1', secretIndex: 1 });
     // Once the older secret's grace period has ended it no longer verifies.
-    const expired: SourceSecret[] = [{ secret: secretB, createdAt: now, expiresAt: null }, { secret: secretA, createdAt: now - 1, expiresAt: now }];
+    const expired: SigningSecret[] = [{ secret: secretB, createdAt: now, expiresAt: null }, { secret: secretA, createdAt: now - 1, expiresAt: now }];
     expect(liveSecrets(expired, now)).toHaveLength(1);
     expect(verify(signed(secretA), body, expired)).toMatchObject({ ok: false });
   });
@@ -84,7 +99,11 @@ describe('plain shared-secret HMAC verification', () => {
 
   it('verifies a GitHub-style hex signature with prefix, and uses the delivery id header', () => {
     const headers = new Headers({ 'X-Hub-Signature-256': `sha256=${mac(shared).toString('hex')}`, 'X-GitHub-Delivery': 'd-1' });
-    expect(verifyHmac(headers, Buffer.from(body), keys, github)).toEqual({ ok: true, webhookId: 'd-1', secretIndex: 0 });
+    // The id header is shown; the body hash is the replay key (the header is not signed).
+    const bodyHash = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    expect(verifyHmac(headers, Buffer.from(body), keys, github)).toEqual({ ok: true, webhookId: 'd-1', replayKey: bodyHash, secretIndex: 0 });
+    headers.set('x-github-delivery', 'd-2-replayed');
+    expect(verifyHmac(headers, Buffer.from(body), keys, github)).toMatchObject({ webhookId: 'd-2-replayed', replayKey: bodyHash });
     // Hex digits in upper case are the same signature.
     headers.set('x-hub-signature-256', `sha256=${mac(shared).toString('hex').toUpperCase()}`);
     expect(verifyHmac(headers, Buffer.from(body), keys, github)).toMatchObject({ ok: true });
@@ -94,6 +113,7 @@ describe('plain shared-secret HMAC verification', () => {
     const headers = new Headers({ 'X-Shopify-Hmac-Sha256': mac(shared).toString('base64') });
     const result = verifyHmac(headers, Buffer.from(body), keys, shopify);
     expect(result).toMatchObject({ ok: true, webhookId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    if (result.ok) expect(result.replayKey).toBe(result.webhookId);
     expect(verifyHmac(headers, Buffer.from(body), keys, shopify)).toEqual(result);
   });
 

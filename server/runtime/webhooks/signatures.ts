@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HmacSchemeSettings, SourceSecret } from '../../../drizzle/schema.js';
+import type { HmacSchemeSettings } from '../../../drizzle/schema.js';
+import { liveSecrets, type SigningSecret } from '../secret-list.js';
 
 /**
  * Verifying inbound deliveries. Pure: the clock comes in as `now`, the secrets as values.
@@ -10,8 +11,9 @@ import type { HmacSchemeSettings, SourceSecret } from '../../../drizzle/schema.j
  *   is the base64 after "whsec_".
  * - `hmac_sha256` — a plain shared secret: the header `settings.header` holds
  *   `<prefix><hex or base64 HMAC-SHA256(secret as UTF-8, raw body)>` (GitHub, Shopify and most
- *   shops). There is no timestamp, so replays are stopped by the delivery id (`settings.idHeader`,
- *   else the body's SHA-256).
+ *   shops). Only the body is signed — no timestamp, no id — so the body's SHA-256 is the replay key:
+ *   a captured delivery sent again, even under a new delivery-id header, is a duplicate. The
+ *   provider's id (`settings.idHeader`) is kept as the delivery's `webhookId`, for people.
  *
  * Any live secret of the source may match (rotation). Comparisons are constant-time
  * (`crypto.timingSafeEqual` on equal-length digests) and every candidate is compared, matched or not.
@@ -24,7 +26,11 @@ export const timestampToleranceSeconds = 5 * 60;
 const maxSignatures = 8;
 const standardPrefix = 'whsec_';
 
-export type Verification = { ok: true; webhookId: string; secretIndex: number } | { ok: false; reason: string };
+/**
+ * `webhookId`: the sender's delivery id, as shown; `replayKey`: what makes a delivery unique (the
+ * signed `webhook-id`, or the body hash for schemes that sign only the body).
+ */
+export type Verification = { ok: true; webhookId: string; replayKey: string; secretIndex: number } | { ok: false; reason: string };
 
 /** Header lookup; names are matched case-insensitively by the caller's `get` (e.g. `Headers#get`). */
 export interface HeaderReader {
@@ -52,10 +58,6 @@ export const secretProblem = (scheme: SignatureScheme, secret: string): string |
 /** A fresh secret: "whsec_" + base64 of 32 random bytes (standard), 64 hex characters (hmac_sha256). */
 export const generateSecret = (scheme: SignatureScheme): string =>
   scheme === 'standard' ? `${standardPrefix}${randomBytes(32).toString('base64')}` : randomBytes(32).toString('hex');
-
-/** The secrets a delivery may be signed with at `now`: the newest, and older ones within their grace period. */
-export const liveSecrets = (secrets: readonly SourceSecret[], now: number): SourceSecret[] =>
-  secrets.filter((s) => s.expiresAt === null || s.expiresAt > now);
 
 /** Index of the first key whose digest equals `candidate`, comparing against every key (no early exit). */
 const matchDigest = (candidate: Buffer, digests: readonly Buffer[]): number => {
@@ -93,7 +95,7 @@ export const verifyStandard = (headers: HeaderReader, body: Buffer, keys: readon
   const digests = keys.map((key) => hmac(key, `${id}.${timestamp}.`, body));
   for (const candidate of candidates) {
     const index = matchDigest(candidate, digests);
-    if (index >= 0) return { ok: true, webhookId: id, secretIndex: index };
+    if (index >= 0) return { ok: true, webhookId: id, replayKey: id, secretIndex: index };
   }
   return { ok: false, reason: 'bad signature: no webhook-signature matches a current secret of this source (wrong secret or a changed body)' };
 };
@@ -113,14 +115,14 @@ export const verifyHmac = (headers: HeaderReader, body: Buffer, keys: readonly B
   if (!candidate) return { ok: false, reason: `${settings.header} is not a ${settings.encoding} HMAC-SHA256` };
   const index = matchDigest(candidate, keys.map((key) => hmac(key, body)));
   if (index < 0) return { ok: false, reason: `bad signature: ${settings.header} matches no current secret of this source (wrong secret or a changed body)` };
+  const replayKey = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const providerId = settings.idHeader ? headers.get(settings.idHeader)?.trim() : undefined;
-  const webhookId = providerId && providerId.length <= 200 ? providerId : `sha256:${createHash('sha256').update(body).digest('hex')}`;
-  return { ok: true, webhookId, secretIndex: index };
+  return { ok: true, webhookId: providerId && providerId.length <= 200 ? providerId : replayKey, replayKey, secretIndex: index };
 };
 
-/** Verifies a delivery against a source's live secrets under its scheme. */
+/** Verifies a delivery against a source's live secrets (opened) under its scheme. */
 export const verifyDelivery = (
-  source: { scheme: SignatureScheme; hmac: HmacSchemeSettings | null; secrets: readonly SourceSecret[] },
+  source: { scheme: SignatureScheme; hmac: HmacSchemeSettings | null; secrets: readonly SigningSecret[] },
   headers: HeaderReader,
   body: Buffer,
   now: number,

@@ -2,21 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../../drizzle/db.js';
-import { webhookDeliveries, webhookSources, type HmacSchemeSettings, type SourceSecret } from '../../../drizzle/schema.js';
+import { webhookDeliveries, webhookSources, type HmacSchemeSettings } from '../../../drizzle/schema.js';
 import { jsonValueSchema } from '../../../workflows/index.js';
 import { ApiError, badRequest, notFound } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { recordAudit, type ActorKeyId } from '../audit.js';
+import { rotatedSecrets, rotateSecretSchema, sealSecret, secretContext, secretDates, secretInput, withoutSecret, type RotateSecret } from '../secret-list.js';
 import { applyMapping, webhookMappingSchema } from './mapping.js';
-import { generateSecret, liveSecrets, secretProblem, signatureSchemes } from './signatures.js';
+import { generateSecret, secretProblem, signatureSchemes } from './signatures.js';
 
 /**
- * Inbound webhook sources: create (the secret is shown once), read, update name / mapping / HMAC
- * settings, rotate the secret (older secrets stay valid for a grace period, default 24 hours, or until
- * deleted), disable, list deliveries, preview a mapping. Every change is audited.
+ * Inbound webhook sources: create (the secret is shown once, and stored sealed), read, update name /
+ * mapping / HMAC settings, rotate the secret (older secrets stay valid for a grace period, default 24
+ * hours, or until deleted; see ../secret-list.ts), disable, list deliveries, preview a mapping.
+ * Every change is audited.
  */
-export const defaultGraceHours = 24;
-export const maxLiveSecrets = 5;
 
 const headerName = z.string().trim().toLowerCase().regex(/^[a-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'a header name such as "x-signature"');
 export const hmacSettingsSchema = z
@@ -29,7 +29,6 @@ export const hmacSettingsSchema = z
   .strict();
 
 const sourceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-", at most 64');
-const secretInput = z.string().min(1).max(512).describe('use this secret (e.g. one the provider generated) instead of generating one');
 
 export const createSourceSchema = z
   .object({
@@ -49,13 +48,8 @@ export const updateSourceSchema = z
   .refine((u) => u.name !== undefined || u.mapping !== undefined || u.hmac !== undefined, { message: 'send at least one of name, mapping, hmac' });
 export type UpdateSource = z.infer<typeof updateSourceSchema>;
 
-export const rotateSourceSchema = z
-  .object({
-    secret: secretInput.optional(),
-    graceHours: z.number().min(0).max(24 * 30).default(defaultGraceHours).describe('how long older secrets stay valid; 0 ends them now'),
-  })
-  .strict();
-export type RotateSource = z.infer<typeof rotateSourceSchema>;
+export const rotateSourceSchema = rotateSecretSchema.describe("the source's new secret (generated when left out) and how long the older ones keep verifying");
+export type RotateSource = RotateSecret;
 
 export const previewSchema = z
   .object({
@@ -83,7 +77,7 @@ export const sourceView = (row: SourceRow, now: number) => ({
   hmac: row.hmac,
   mapping: row.mapping,
   hookPath: `/v1/hooks/${row.id}`,
-  secrets: liveSecrets(row.secrets, now).map((s, index) => ({ index, createdAt: s.createdAt, expiresAt: s.expiresAt })),
+  secrets: secretDates(row.secrets, now),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
   disabledAt: row.disabledAt,
@@ -115,7 +109,7 @@ export const createSource = async (services: Services, workspaceId: string, inpu
   return services.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookSources)
-      .values({ id, workspaceId, name: input.name, scheme: input.scheme, hmac, secrets: [{ secret, createdAt: now, expiresAt: null }], mapping: input.mapping, createdAt: now, updatedAt: now })
+      .values({ id, workspaceId, name: input.name, scheme: input.scheme, hmac, secrets: [sealSecret(services.secrets, secretContext.source(id), secret, now)], mapping: input.mapping, createdAt: now, updatedAt: now })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new ApiError(409, 'source_exists', `a webhook source with id "${id}" already exists; choose another id or leave it out`);
@@ -155,9 +149,7 @@ export const rotateSource = async (services: Services, workspaceId: string, id: 
     const row = await loadSource(tx, workspaceId, id, true);
     if (request.secret !== undefined) checkSecret(row.scheme, request.secret, ['secret']);
     const secret = request.secret ?? generateSecret(row.scheme);
-    const until = now + Math.round(request.graceHours * 3_600_000);
-    const older = liveSecrets(row.secrets, now).map((s): SourceSecret => ({ ...s, expiresAt: s.expiresAt === null ? until : Math.min(s.expiresAt, until) }));
-    const secrets = [{ secret, createdAt: now, expiresAt: null }, ...older].filter((s) => s.expiresAt === null || s.expiresAt > now).slice(0, maxLiveSecrets);
+    const secrets = rotatedSecrets(row.secrets, sealSecret(services.secrets, secretContext.source(id), secret, now), now, request.graceHours);
     const [updated] = await tx.update(webhookSources).set({ secrets, updatedAt: now }).where(eq(webhookSources.id, id)).returning();
     await recordAudit(tx, { workspaceId, actorKeyId: actor, action: 'source.rotate', targetType: 'source', targetId: id, details: { graceHours: request.graceHours, liveSecrets: secrets.length }, at: now });
     return { ...sourceView(updated as SourceRow, now), secret };
@@ -169,10 +161,7 @@ export const deleteSourceSecret = async (services: Services, workspaceId: string
   const now = services.now();
   return services.db.transaction(async (tx) => {
     const row = await loadSource(tx, workspaceId, id, true);
-    const live = liveSecrets(row.secrets, now);
-    if (index >= live.length) throw notFound(`secret ${index} of webhook source "${id}" (it has ${live.length} current secret${live.length === 1 ? '' : 's'}, 0 to ${live.length - 1})`);
-    if (index === 0) throw new ApiError(409, 'secret_in_use', `secret 0 is the newest secret of "${id}" and cannot be deleted; rotate first (POST /v1/sources/${id}/rotate), then delete the old one`);
-    const secrets = live.filter((_s, i) => i !== index);
+    const secrets = withoutSecret(row.secrets, index, now, { what: `webhook source "${id}"`, rotatePath: `/v1/sources/${id}/rotate` });
     const [updated] = await tx.update(webhookSources).set({ secrets, updatedAt: now }).where(eq(webhookSources.id, id)).returning();
     await recordAudit(tx, { workspaceId, actorKeyId: actor, action: 'source.secret_delete', targetType: 'source', targetId: id, details: { index }, at: now });
     return sourceView(updated as SourceRow, now);

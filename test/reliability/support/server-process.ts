@@ -14,6 +14,8 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A Standard Webhooks secret ("whsec_" + base64 of 32 bytes), one per test process. */
 export const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+/** The key that seals secrets at rest (required on PostgreSQL), shared by every server this test process starts. */
+export const secretKey = randomBytes(32).toString('base64');
 
 /** A port nothing listens on right now: bind port 0 on 127.0.0.1, read it, close. */
 export const freePort = (): Promise<number> =>
@@ -82,6 +84,7 @@ export const startServer = async (options: ServerOptions, readyTimeoutMs = 20_00
     LOG_LEVEL: 'warn',
     RAPPORT_POLL_MS: '20',
     RAPPORT_WEBHOOK_SECRET: webhookSecret,
+    RAPPORT_SECRET_KEY: secretKey,
     // The webhook sink is a local server: private addresses are refused unless allow-listed.
     RAPPORT_OUTBOUND_ALLOW: '127.0.0.1',
     ...options.env,
