@@ -18,6 +18,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const periodDays = z.number().int().min(1).max(366);
 const channelCost = z.object({ costPerContact: z.number().min(0).max(1_000_000) }).strict();
 
+/** A dialogue script: the lines a person follows in a task or call for this cluster ("apologise" → "explain" → …). */
+export const dialogueScriptSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name the script, e.g. "complaint"').max(100),
+    lines: z.array(z.string().trim().min(1, 'write the line or remove it').max(1_000)).min(1, 'a script has at least one line').max(50),
+  })
+  .strict();
+export type DialogueScript = z.infer<typeof dialogueScriptSchema>;
+
 export const clusterContactStrategySchema = z
   .object({
     /** What contact with this cluster is for ("keep them delighted", "phase out gracefully"). */
@@ -35,6 +44,18 @@ export const clusterContactStrategySchema = z
       .refine((q) => q.from !== q.to, { message: 'quiet hours need from ≠ to (leave quietHours null for none; to block a channel, leave it out of channels)' })
       .nullable()
       .default(null),
+    /** Dialogue scripts for the people who get tasks and calls about customers of this cluster, by unique name. */
+    scripts: z
+      .array(dialogueScriptSchema)
+      .max(20)
+      .default([])
+      .superRefine((scripts, ctx) => {
+        const seen = new Set<string>();
+        scripts.forEach((script, index) => {
+          if (seen.has(script.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `script name "${script.name}" is used twice; names are unique per cluster` });
+          seen.add(script.name);
+        });
+      }),
   })
   .strict();
 export type ClusterContactStrategy = z.infer<typeof clusterContactStrategySchema>;

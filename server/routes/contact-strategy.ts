@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { contactStrategySchema } from '../../workflows/contact-policy.js';
 import { requireKey } from '../auth.js';
 import { invalidBody, notFound, readJson } from '../errors.js';
-import { loadContactStrategy, saveContactStrategy } from '../runtime/contact-strategy.js';
+import { contactStrategyVersions, loadContactStrategy, saveContactStrategy } from '../runtime/contact-strategy.js';
 import type { AppEnv } from '../services.js';
 
 export const contactStrategyRequestSchema = z.object({ strategy: contactStrategySchema, note: z.string().max(500).optional() }).strict();
@@ -15,6 +15,7 @@ export const contactStrategyRoutes = new Hono<AppEnv>()
     if (!stored) throw notFound('a contact strategy (none saved yet: marketing messages are not restricted; PUT one)');
     return c.json(stored);
   })
+  .get('/versions', requireKey('read'), async (c) => c.json({ versions: await contactStrategyVersions(c.var.services.db, c.var.identity.workspaceId) }))
   .put('/', requireKey('admin'), async (c) => {
     const parsed = contactStrategyRequestSchema.safeParse(await readJson(c));
     if (!parsed.success) throw invalidBody(parsed.error);

@@ -4,8 +4,8 @@ import { requireKey } from '../auth.js';
 import { badRequest, invalidBody, readJson, zodDetails } from '../errors.js';
 import type { AppEnv } from '../services.js';
 import { clusterDefinitionSchema } from '../../workflows/clusters.js';
-import { clusterSettingsRequestSchema, loadClusterDefinition, previewClusters, saveClusterDefinition, storedClusterCounts } from '../runtime/clusters.js';
-import { loadStageModel, saveStageModel, stageModelRequestSchema, stageOverview, stageOverviewQuerySchema } from '../runtime/stages.js';
+import { clusterDefinitionVersions, clusterSettingsRequestSchema, loadClusterDefinition, previewClusters, saveClusterDefinition, storedClusterCounts } from '../runtime/clusters.js';
+import { loadStageModel, saveStageModel, stageModelVersions, stageModelRequestSchema, stageOverview, stageOverviewQuerySchema } from '../runtime/stages.js';
 
 /** The CRM domain settings: the lifecycle stage model, the stage overview and value-cluster definitions. */
 
@@ -24,6 +24,7 @@ export const crmRoutes = new Hono<AppEnv>()
     const request = await body(c, stageModelRequestSchema);
     return c.json(await saveStageModel(c.var.services, c.var.identity.workspaceId, request, c.var.identity.keyId));
   })
+  .get('/settings/stages/versions', read, async (c) => c.json({ versions: await stageModelVersions(c.var.services.db, c.var.identity.workspaceId) }))
   .get('/stages/overview', read, async (c) => {
     const query = stageOverviewQuerySchema.safeParse(c.req.query());
     if (!query.success) throw badRequest('invalid query: from and to are ISO 8601 times or epoch milliseconds', zodDetails(query.error, ['query']));
@@ -36,6 +37,7 @@ export const crmRoutes = new Hono<AppEnv>()
     const counts = await storedClusterCounts(db, workspaceId);
     return c.json(stored ? { ...stored, counts } : { version: null, definition: null, note: null, createdAt: null, counts });
   })
+  .get('/settings/clusters/versions', read, async (c) => c.json({ versions: await clusterDefinitionVersions(c.var.services.db, c.var.identity.workspaceId) }))
   .put('/settings/clusters', admin, async (c) => {
     const request = await body(c, clusterSettingsRequestSchema);
     return c.json(await saveClusterDefinition(c.var.services, c.var.identity.workspaceId, request, c.var.identity.keyId));

@@ -17,7 +17,7 @@ import type { CustomerProfile, EventView, JsonValue, ValueCluster } from '../../
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
 import { eventRow } from './event-rows.js';
-import { loadSetting, saveSetting } from './settings.js';
+import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } from './settings.js';
 
 /**
  * Value clusters at run time. The definition in force is the latest version of
@@ -50,13 +50,20 @@ export interface StoredClusterDefinition {
   createdAt: number;
 }
 
-export const loadClusterDefinition = async (db: Executor, workspaceId: string): Promise<StoredClusterDefinition | null> => {
-  const stored = await loadSetting(db, workspaceId, clustersKey);
-  if (!stored) return null;
+const parseClusterDefinition = (stored: StoredSetting): StoredClusterDefinition => {
   const parsed = clusterDefinitionSchema.safeParse(stored.value);
   if (!parsed.success) throw new Error(`stored cluster definition version ${stored.version} no longer validates: ${parsed.error.message}`);
   return { version: stored.version, definition: parsed.data, note: stored.note, createdAt: stored.createdAt };
 };
+
+export const loadClusterDefinition = async (db: Executor, workspaceId: string): Promise<StoredClusterDefinition | null> => {
+  const stored = await loadSetting(db, workspaceId, clustersKey);
+  return stored ? parseClusterDefinition(stored) : null;
+};
+
+/** Every saved version of the cluster definition, newest first. */
+export const clusterDefinitionVersions = async (db: Executor, workspaceId: string): Promise<StoredClusterDefinition[]> =>
+  (await listSettingVersions(db, workspaceId, clustersKey)).map(parseClusterDefinition);
 
 /** The events the definition reads, per customer, within its longest window (applied events only). */
 const loadClusterHistory = async (db: Executor, workspaceId: string, customerIds: readonly string[], definition: ClusterDefinition, now: number): Promise<Map<string, EventView[]>> => {

@@ -4,7 +4,7 @@ import type { JsonValue, ValueCluster } from '../../workflows/index.js';
 import type { DispatchRound } from '../channels/round.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
-import { loadSetting, saveSetting } from './settings.js';
+import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } from './settings.js';
 
 /**
  * The stored contact strategy (`workspace_settings`, key "contact_strategy": every save is a new
@@ -20,14 +20,21 @@ export interface StoredContactStrategy {
 }
 
 /** The strategy in force, or null when none was ever saved (then nothing is restricted). */
-export const loadContactStrategy = async (db: Executor, workspaceId: string): Promise<StoredContactStrategy | null> => {
-  const stored = await loadSetting(db, workspaceId, contactStrategyKey);
-  if (!stored) return null;
+const parseContactStrategy = (stored: StoredSetting): StoredContactStrategy => {
   // Stored values were validated when saved; parsing again fills defaults added since.
   const parsed = contactStrategySchema.safeParse(stored.value);
   if (!parsed.success) throw new Error(`stored contact strategy version ${stored.version} no longer validates: ${parsed.error.message}`);
   return { version: stored.version, strategy: parsed.data, note: stored.note, createdAt: stored.createdAt };
 };
+
+export const loadContactStrategy = async (db: Executor, workspaceId: string): Promise<StoredContactStrategy | null> => {
+  const stored = await loadSetting(db, workspaceId, contactStrategyKey);
+  return stored ? parseContactStrategy(stored) : null;
+};
+
+/** Every saved version of the contact strategy, newest first. */
+export const contactStrategyVersions = async (db: Executor, workspaceId: string): Promise<StoredContactStrategy[]> =>
+  (await listSettingVersions(db, workspaceId, contactStrategyKey)).map(parseContactStrategy);
 
 /** Saves a validated strategy as the next version, audited. */
 export const saveContactStrategy = async (services: Services, workspaceId: string, strategy: ContactStrategy, note: string | null, actorKeyId: ActorKeyId): Promise<StoredContactStrategy> => {

@@ -34,3 +34,17 @@ export const saveSetting = async (tx: Executor, workspaceId: string, key: string
   await tx.insert(workspaceSettings).values({ workspaceId, key, version, value, note, createdAt: at });
   return { version, value, note, createdAt: at };
 };
+
+/** How many versions a history read returns at most (newest first). */
+export const settingHistoryLimit = 50;
+
+/** The stored versions of `key`, newest first (at most `settingHistoryLimit`). */
+export const listSettingVersions = async (db: Executor, workspaceId: string, key: string): Promise<StoredSetting[]> => {
+  const rows = await db
+    .select()
+    .from(workspaceSettings)
+    .where(and(eq(workspaceSettings.workspaceId, workspaceId), eq(workspaceSettings.key, key)))
+    .orderBy(desc(workspaceSettings.version))
+    .limit(settingHistoryLimit);
+  return rows.map((row) => ({ version: row.version, value: row.value, note: row.note, createdAt: row.createdAt }));
+};

@@ -6,7 +6,7 @@ import { defaultLifecycleStages, stageIdSchema, type JsonValue } from '../../wor
 import { badRequest } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
-import { loadSetting, saveSetting } from './settings.js';
+import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } from './settings.js';
 
 /**
  * The lifecycle stage model of a workspace (`workspace_settings`, key "stages"): the stage ids
@@ -48,13 +48,19 @@ const storedSchema = z.object({ stages: z.array(stageSchema) });
 
 export const defaultStageModel = (): StageModel => ({ version: null, stages: defaultLifecycleStages.map((s) => ({ id: s.id, label: s.label })), note: null, createdAt: null });
 
-export const loadStageModel = async (db: Executor, workspaceId: string): Promise<StageModel> => {
-  const stored = await loadSetting(db, workspaceId, stagesKey);
-  if (!stored) return defaultStageModel();
+const parseStageModel = (stored: StoredSetting): StageModel => {
   const parsed = storedSchema.safeParse(stored.value);
   if (!parsed.success) throw new Error(`stored stage model version ${stored.version} no longer validates: ${parsed.error.message}`);
   return { version: stored.version, stages: parsed.data.stages, note: stored.note, createdAt: stored.createdAt };
 };
+
+export const loadStageModel = async (db: Executor, workspaceId: string): Promise<StageModel> => {
+  const stored = await loadSetting(db, workspaceId, stagesKey);
+  return stored ? parseStageModel(stored) : defaultStageModel();
+};
+
+/** Every saved version of the stage model, newest first (empty while the default is in force). */
+export const stageModelVersions = async (db: Executor, workspaceId: string): Promise<StageModel[]> => (await listSettingVersions(db, workspaceId, stagesKey)).map(parseStageModel);
 
 export const saveStageModel = async (services: Services, workspaceId: string, request: StageModelRequest, actor: ActorKeyId): Promise<StageModel> => {
   const at = services.now();

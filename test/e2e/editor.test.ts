@@ -4,86 +4,10 @@
  * worker, dispatcher) on a free port, on PGlite in memory — or on a fresh PostgreSQL database when
  * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { testConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/start.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
-const chromiumPath = process.env.RAPPORT_CHROMIUM ?? '/usr/bin/chromium';
-const adminKey = 'rk_admin_e2e_0123456789abcdef';
-const writeKey = 'rk_write_e2e_0123456789abcdef';
-const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-
-// Without a Chromium the suite is skipped locally; CI (.ci/run) installs one and sets RAPPORT_E2E_REQUIRED=1.
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.RAPPORT_E2E_REQUIRED) throw new Error(`the browser tests need Chromium at ${chromiumPath} (apt-get install -y chromium)`);
-
-const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Builds the editor when editor/dist is missing or older than its sources (the helper `npm start` uses). */
-const buildEditor = (): void => {
-  // RAPPORT_E2E_BUILD=skip tests the existing editor/dist as it is (e.g. while the editor sources are mid-edit).
-  if (process.env.RAPPORT_E2E_BUILD === 'skip' && existsSync(`${root}editor/dist/index.html`)) return;
-  const result = spawnSync(process.execPath, ['editor/build-if-needed.mjs'], { cwd: root, encoding: 'utf8' });
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0 || output.includes('the build failed') || !existsSync(`${root}editor/dist/index.html`)) throw new Error(`editor build failed:\n${output}`);
-};
-
-interface Session {
-  server: RunningServer;
-  database: TestDatabase;
-  browser: Browser;
-  page: Page;
-  errors: string[];
-}
-
-const start = async (examples: boolean): Promise<Session> => {
-  const database = await createTestDatabase();
-  const server = await startServer(
-    testConfig({
-      PORT: 0,
-      RAPPORT_DATA_DIR: 'memory://',
-      DATABASE_URL: database.url,
-      RAPPORT_ADMIN_KEY: adminKey,
-      RAPPORT_WRITE_KEY: writeKey,
-      RAPPORT_EXAMPLES: examples ? 'true' : 'false',
-      LOG_LEVEL: 'silent',
-    }),
-    () => undefined,
-  );
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-  return { server, database, browser, page, errors };
-};
-
-const stop = async (session: Session | undefined): Promise<void> => {
-  if (!session) return;
-  await session.browser.close().catch(() => undefined);
-  await session.server.stop().catch(() => undefined);
-  await session.database.drop().catch(() => undefined);
-};
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${outputDir}${dbKind}-${name}.png` });
-
-/** Polls `check` until it is true (bounded). */
-const until = async (what: string, check: () => Promise<boolean>, timeout = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+import type { Locator, Page } from 'playwright-core';
+import { buildEditor, haveChromium, dbKind, outputDir, shot, signIn, start, stop, until, writeKey, type Session } from './support/browser.js';
 
 const centre = async (locator: Locator): Promise<{ x: number; y: number }> => {
   await locator.waitFor({ state: 'visible' });
@@ -108,13 +32,6 @@ const fit = async (page: Page): Promise<void> => {
   await page.getByTestId('zoom-fit').click();
   await new Promise((r) => setTimeout(r, 350)); // the fit animates for 300 ms
   await settle(page);
-};
-
-const signIn = async (page: Page, url: string) => {
-  await page.goto(`${url}/`);
-  await page.getByTestId('signin-key').fill(adminKey);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('new-journey').waitFor();
 };
 
 describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {

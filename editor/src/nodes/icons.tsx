@@ -53,6 +53,10 @@ const paths = {
   search: 'M9 15a6 6 0 1 0 0-12 6 6 0 0 0 0 12zM13.5 13.5 17 17',
   chevron: 'M7 5l5 5-5 5',
   logout: 'M8 3H4v14h4M12 6l4 4-4 4M16 10H8',
+  key: 'M7 15a4 4 0 1 1 3.5-6H18v3h-2v2h-3v-2h-2.5A4 4 0 0 1 7 15zM6 11h.01',
+  refresh: 'M16 4v4h-4M4 16v-4h4M15.5 8A6 6 0 0 0 4.6 7M4.5 12a6 6 0 0 0 10.9 1',
+  arrowUp: 'M10 16V4M5 9l5-5 5 5',
+  arrowDown: 'M10 4v12M5 11l5 5 5-5',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { errorMessage } from '../api/client.js';
 import { archiveJourney, createJourney, exportJourney, getJourney, importJourney, listJourneys, saveDraft, type JourneySummary } from '../api/journeys.js';
-import { clearKey } from '../api/session.js';
 import { normaliseDraft } from '../graph/operations.js';
 import { Icon } from '../nodes/icons.js';
 import { Dialog, EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
@@ -92,14 +91,6 @@ export const JourneyList = ({ onOpen }: { onOpen: (id: string) => void }): React
 
   return (
     <div className="page list-page">
-      <header className="list-header">
-        <div className="brand">
-          <span className="brand-mark">R</span> Rapport
-        </div>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => clearKey()} data-testid="sign-out">
-          <Icon name="logout" size={14} /> Sign out
-        </button>
-      </header>
       <div className="list-title">
         <div>
           <h1>Journeys</h1>

@@ -1,0 +1,71 @@
+/**
+ * The editor's hash routes. Pure: `parseRoute` and `routeHash` are inverse (unit-tested).
+ * `#/` journeys list, `#/journeys/<id>` the journey editor (full screen); every other screen sits
+ * in the navigation shell.
+ */
+export const shellScreens = ['journeys', 'customers', 'stages', 'clusters', 'contact-strategy', 'sources', 'keys', 'audit'] as const;
+export type ShellScreen = (typeof shellScreens)[number];
+
+export type Route =
+  | { screen: 'journey'; id: string }
+  | { screen: 'customers'; id: string | null }
+  | { screen: 'sources'; id: string | null }
+  | { screen: Exclude<ShellScreen, 'customers' | 'sources'> };
+
+const withId = new Set<string>(['journeys', 'customers', 'sources']);
+
+export const parseRoute = (hash: string): Route => {
+  const [first = '', second] = hash.replace(/^#?\/?/, '').split(/[?#]/)[0]!.split('/');
+  const id = second ? safeDecode(second) : null;
+  if (first === 'journeys' && id) return { screen: 'journey', id };
+  if (first === 'customers' || first === 'sources') return { screen: first, id };
+  const screen = shellScreens.find((s) => s === first && !withId.has(s));
+  return screen ? screenRoute(screen) : { screen: 'journeys' };
+};
+
+export const routeHash = (route: Route): string => {
+  switch (route.screen) {
+    case 'journeys':
+      return '#/';
+    case 'journey':
+      return `#/journeys/${encodeURIComponent(route.id)}`;
+    case 'customers':
+    case 'sources':
+      return route.id ? `#/${route.screen}/${encodeURIComponent(route.id)}` : `#/${route.screen}`;
+    default:
+      return `#/${route.screen}`;
+  }
+};
+
+const safeDecode = (part: string): string => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
+export const screenTitles: Record<ShellScreen, string> = {
+  journeys: 'Journeys',
+  customers: 'Customers',
+  stages: 'Lifecycle stages',
+  clusters: 'Value clusters',
+  'contact-strategy': 'Contact strategy',
+  sources: 'Webhook sources',
+  keys: 'API keys',
+  audit: 'Audit log',
+};
+
+/** The page title for a route. */
+export const routeTitle = (route: Route): string => (route.screen === 'journey' ? route.id : screenTitles[route.screen]);
+
+/** The route of a screen's landing page (no item open). */
+export const screenRoute = (screen: ShellScreen): Route => {
+  switch (screen) {
+    case 'customers':
+    case 'sources':
+      return { screen, id: null };
+    default:
+      return { screen };
+  }
+};
