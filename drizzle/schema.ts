@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CompiledJourney, JourneyGraphInput, JsonValue, RunState, Step, Timer } from '../workflows/index.js';
+import type { SegmentDefinition } from '../workflows/segments.js';
 
 /**
  * Rapport's storage. Times are epoch milliseconds (`bigint`, mode number) like everywhere in the
@@ -448,4 +449,67 @@ export const customerSuppressions = pgTable(
     liftedAt: ms('lifted_at'),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.customerHash] })],
+);
+
+/** Dynamic segments: a rule over customers and their recent events (see workflows/segments.ts). */
+export const segments = pgTable(
+  'segments',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    definition: jsonb('definition').$type<SegmentDefinition>().notNull(),
+    /** 1 at creation, +1 with every change of the definition (a backfill of an older version stops). */
+    version: integer('version').notNull(),
+    /** The version every existing customer has been evaluated under (null until the first backfill finishes). */
+    evaluatedVersion: integer('evaluated_version'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+/** Who is in each segment now; maintained incrementally by the worker and by due re-evaluations. */
+export const segmentMembers = pgTable(
+  'segment_members',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    segmentId: text('segment_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    enteredAt: ms('entered_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.segmentId, t.customerId] }), index('segment_members_customer').on(t.workspaceId, t.customerId)],
+);
+
+/** Every entry into and exit from a segment, with its cause, for analytics (append-only). */
+export const segmentChanges = pgTable(
+  'segment_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    segmentId: text('segment_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    change: text('change', { enum: ['entered', 'left'] }).notNull(),
+    /** event: the customer's data changed; time: a window expired; definition: the segment was created or changed. */
+    cause: text('cause', { enum: ['event', 'time', 'definition'] }).notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('segment_changes_segment').on(t.workspaceId, t.segmentId, t.at), index('segment_changes_customer').on(t.workspaceId, t.customerId)],
+);
+
+/**
+ * When a customer's segment membership or value cluster must be looked at again because time alone
+ * changes it (an event leaves a window, a relative date passes): one row per customer and subject,
+ * claimed when due with SKIP LOCKED.
+ */
+export const reevaluations = pgTable(
+  'reevaluations',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    subject: text('subject', { enum: ['segments', 'clusters'] }).notNull(),
+    dueAt: ms('due_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.customerId, t.subject] }), index('reevaluations_due').on(t.dueAt)],
 );

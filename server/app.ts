@@ -20,6 +20,7 @@ import { keyRoutes } from './routes/keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { crmRoutes } from './routes/crm.js';
+import { segmentRoutes } from './routes/segments.js';
 import { contactStrategyRoutes } from './routes/contact-strategy.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
@@ -50,6 +51,7 @@ export const createApp = (services: Services) => {
     .route('/v1/audit', auditRoutes)
     .route('/v1/endpoints', endpointRoutes)
     .route('/v1', crmRoutes)
+    .route('/v1/segments', segmentRoutes)
     .route('/v1/settings/contact-strategy', contactStrategyRoutes)
     .route('/v1/suppressions', suppressionRoutes)
     .route('/', unsubscribeRoutes)

@@ -56,3 +56,20 @@ export const errorResponse = (c: Context, error: ApiError) => {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
   return c.json({ error: { code: error.code, message: error.message, ...(error.details.length > 0 ? { details: error.details } : {}) } }, error.status);
 };
+
+/** The JSON body parsed with `schema`; a 400 with the field paths otherwise. */
+export const readBody = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
+  const parsed = schema.safeParse(await readJson(c));
+  if (!parsed.success) throw invalidBody(parsed.error);
+  return parsed.data;
+};
+
+/** The query string parsed with `schema`; a 400 naming the parameter (path ["query", name]) otherwise. */
+export const readQuery = <S extends z.ZodType>(c: Context, schema: S): z.output<S> => {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const details = zodDetails(parsed.error, ['query']);
+    throw badRequest(`invalid query: ${details[0]?.message ?? 'malformed'} at ${details[0]?.path?.join('.') ?? 'query'}`, details);
+  }
+  return parsed.data;
+};

@@ -22,6 +22,11 @@ import { secretIndexSchema } from './runtime/secret-list.js';
 import { stageModelRequestSchema, stageOverviewQuerySchema } from './runtime/stages.js';
 import { clusterSettingsRequestSchema } from './runtime/clusters.js';
 import { clusterChangedEvent, clusterDefinitionSchema, measureSchema } from '../workflows/clusters.js';
+import { eventHistoryConditionSchema, segmentRuleGroupSchema, segmentRuleSchema } from '../workflows/rule.js';
+import { segmentDefinitionSchema } from '../workflows/segments.js';
+import { periodQuerySchema } from './runtime/period.js';
+import { memberQuerySchema, segmentPreviewRequestSchema, type SegmentCounts, type SegmentMember } from './runtime/segment-reports.js';
+import { segmentRequestSchema, segmentUpdateSchema, type SegmentSummary } from './runtime/segments.js';
 
 /**
  * The OpenAPI 3.1 document of every route the app serves. Request bodies and query parameters are
@@ -154,6 +159,29 @@ const accepted = z.object({ accepted: z.literal(true), messageId: z.string().des
 
 const clusterCounts = z.object({ customers: count, star: count, question_mark: count, cash_cow: count, dog: count, unclustered: count.describe('customers missing either measure') });
 
+const segmentSummary = z.object({
+  id: z.string(), name: z.string(), description: z.string().nullable(),
+  definition: z.record(z.string(), z.unknown()).describe('the definition as saved: { rule } (see SegmentDefinition)'),
+  version: z.number().int().min(1).describe('1 at creation, +1 with every change of the definition'),
+  members: count.describe('customers in the segment now'),
+  upToDate: z.boolean().describe('every existing customer has been evaluated under this version (false while the backfill after a change runs)'),
+  createdAt: epochMs, updatedAt: epochMs,
+});
+const segmentMember = z.object({ customerId: z.string(), enteredAt: epochMs, stage: z.string().nullable(), cluster: z.enum(['star', 'question_mark', 'cash_cow', 'dog']).nullable() });
+const segmentCounts = z.object({
+  segmentId: z.string(), members: count.describe('members now'), from: epochMs, to: epochMs,
+  entered: count.describe('entries recorded in [from, to)'), left: count.describe('exits recorded in [from, to)'),
+  days: z.array(z.object({ day: epochMs.describe('start of the UTC day'), entered: count, left: count })).describe('per UTC day with changes, oldest first'),
+});
+/** Fail to compile when the segment responses in server/runtime change and these schemas do not (definitions are typed loosely here). */
+type SegmentChecks = [
+  Same<Omit<z.infer<typeof segmentSummary>, 'definition'>, Omit<SegmentSummary, 'definition'>>,
+  Same<z.infer<typeof segmentMember>, SegmentMember>,
+  Same<z.infer<typeof segmentCounts>, SegmentCounts>,
+];
+const segmentMatches: SegmentChecks = [true, true, true];
+void segmentMatches;
+
 /** Parts several responses share, named so they appear once under components. */
 const responseParts = { Finding: findingSchema, JourneyGraph: journeyGraphSchema, RunSummary: runSummary, Effect: effect, MailboxMessage: mailboxMessage };
 
@@ -223,6 +251,12 @@ export const responseSchemas = {
     moves: z.array(z.object({ from: z.string().nullable(), to: z.string(), count })).describe('stage changes recorded in [from, to), per (from → to); from is null for a first stage'),
   }),
   ClusterPreview: z.object({ preview: clusterCounts }),
+  Segment: segmentSummary,
+  SegmentList: z.object({ segments: z.array(segmentSummary) }),
+  SegmentPreview: z.object({ customers: count.describe('customers of the workspace looked at'), members: count.describe('how many the definition holds now'), sample: z.array(z.string()).max(20).describe('up to 20 of them, by id') }),
+  SegmentMembers: z.object({ members: z.array(segmentMember), nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page') }),
+  SegmentCounts: segmentCounts,
+  SegmentDeletion: z.object({ deleted: z.literal(true), id: z.string(), members: count.describe('memberships removed (no segment_left events are sent)') }),
   MailboxList: z.object({ messages: z.array(mailboxMessage) }),
   TaskList: z.object({ tasks: z.array(task) }),
   Task: task,
@@ -262,6 +296,13 @@ const requestComponents = {
   Measure: measureSchema,
   ClusterDefinition: clusterDefinitionSchema,
   ClusterSettingsRequest: clusterSettingsRequestSchema,
+  SegmentRule: segmentRuleSchema,
+  SegmentRuleGroup: segmentRuleGroupSchema,
+  EventHistoryCondition: eventHistoryConditionSchema,
+  SegmentDefinition: segmentDefinitionSchema,
+  SegmentRequest: segmentRequestSchema,
+  SegmentUpdate: segmentUpdateSchema,
+  SegmentPreviewRequest: segmentPreviewRequestSchema,
 } satisfies Record<string, z.ZodType>;
 export type RequestSchemaName = keyof typeof requestComponents | `${CallName}Request`;
 
@@ -324,6 +365,7 @@ const tags = {
   CRM: 'The CRM domain: the lifecycle stage model of the workspace and how customers move between stages, value-cluster definitions (contribution × lifetime value) with previews.',
   Endpoints: 'Outbound webhook endpoints: receivers registered with their URL and their own signing secret (shown once, rotatable), and URLs disabled after a 410 Gone.',
   Administration: 'API keys and the audit log of who changed what.',
+  Segments: 'Dynamic segments: rules over traits, lifecycle stage, value cluster, tags, consent and event history, with membership kept current as events arrive and as windows expire; entering and leaving start journeys (trigger_segment_entered / trigger_segment_left).',
   Operations: 'Health check and Prometheus metrics for operators. No key.',
   Reference: 'This document and its HTML rendering. No key.',
 };
@@ -365,7 +407,7 @@ const errorResponses = {
 
 const idMeaning: Record<Tag, string> = {
   Ingest: '', Journeys: 'the journey id', Runs: 'the run id', Backtests: 'the backtest id (under /v1/journeys: the journey id)', Analytics: 'the journey id', Customers: 'the customer id (the userId, or anonymousId, it was tracked with)', Mailbox: '', Tasks: 'the task id',
-  Webhooks: 'the webhook source id (as in its hook path)', Endpoints: 'the endpoint id ("ep_…")', CRM: '', Administration: 'the key id', Operations: '', Reference: '',
+  Webhooks: 'the webhook source id (as in its hook path)', Endpoints: 'the endpoint id ("ep_…")', CRM: '', Segments: 'the segment id', Administration: 'the key id', Operations: '', Reference: '',
 };
 const queryHelp: Record<string, string> = {
   journeyId: 'only runs of this journey', customerId: 'only runs of this customer', status: 'only runs with this status', cursor: 'nextCursor from the previous page, unchanged',
@@ -488,7 +530,7 @@ const operations: OperationSpec[] = [
     description: 'Sets consent per channel (`false` withholds it) in the customer profile, at once (not through the worker); the dispatcher checks it, with the identify traits `consent.<channel>` and `unsubscribed`, when each message is sent. Audited under a hash of the id.',
     body: { schema: 'ConsentRequest', description: 'At least one of email, sms.' }, ok: { status: 200, description: 'The consent after the change.', schema: 'Consent' }, errors: [400, 404] },
   { method: 'delete', path: '/v1/customers/{id}', tag: 'Customers', auth: 'admin', summary: 'Delete a customer (privacy)',
-    description: "Removes, in one transaction, the customer's profile, events, runs, steps, timers, date schedules, effects and their attempts, development-mailbox messages, stage changes, tasks and the webhook deliveries mapped to them, and suppresses the id: ingest then answers 200 but stores nothing for it until the suppression is lifted. Audited with a hash of the id only. Idempotent.",
+    description: "Removes, in one transaction, the customer's profile, events, runs, steps, timers, date schedules, effects and their attempts, development-mailbox messages, stage changes, segment memberships and their history, due re-evaluations, tasks and the webhook deliveries mapped to them, and suppresses the id: ingest then answers 200 but stores nothing for it until the suppression is lifted. Audited with a hash of the id only. Idempotent.",
     ok: { status: 200, description: 'What was removed.', schema: 'CustomerDeletion' } },
   { method: 'delete', path: '/v1/suppressions/{customerId}', tag: 'Customers', auth: 'admin', summary: 'Lift a suppression',
     description: 'Lets a customer id deleted for privacy be ingested again (as a new, empty customer). Audited with a hash of the id.',
@@ -618,6 +660,31 @@ const operations: OperationSpec[] = [
     description: 'How many customers each cluster would hold under this definition now; nothing is saved.',
     body: { schema: 'ClusterDefinition', description: 'A definition as PUT /v1/settings/clusters takes it (without note).' },
     ok: { status: 200, description: 'Customers per cluster.', schema: 'ClusterPreview' }, errors: [400] },
+
+  { method: 'get', path: '/v1/segments', tag: 'Segments', auth: 'read', summary: 'List segments',
+    description: 'Every segment of the workspace by name, with its definition, version, how many customers are in it now and whether every existing customer has been evaluated under the current version.',
+    ok: { status: 200, description: 'The segments.', schema: 'SegmentList' } },
+  { method: 'post', path: '/v1/segments', tag: 'Segments', auth: 'admin', summary: 'Create a segment',
+    description: 'Validates and stores a segment (id derived from the name when absent; 409 if taken) and evaluates every existing customer in the background, in pages (`upToDate` turns true when done); each customer who qualifies enters, with a segment_entered event. From then on membership is maintained as events arrive and as windows expire. Audited.',
+    body: { schema: 'SegmentRequest', description: '`{ "id"?, "name", "description"?, "definition": { "rule" } }`; stage values are checked against the stage model.' },
+    ok: { status: 201, description: 'The new segment (members 0 until the backfill has run).', schema: 'Segment' }, errors: [400, 409] },
+  { method: 'post', path: '/v1/segments/preview', tag: 'Segments', auth: 'admin', summary: 'Preview a segment definition',
+    description: 'How many customers a definition would hold now, with up to 20 of them; nothing is saved.',
+    body: { schema: 'SegmentPreviewRequest', description: '`{ "definition": { "rule" } }`.' }, ok: { status: 200, description: 'The count now.', schema: 'SegmentPreview' }, errors: [400] },
+  { method: 'get', path: '/v1/segments/{id}', tag: 'Segments', auth: 'read', summary: 'Get a segment',
+    description: 'One segment with its definition, version and member count.', ok: { status: 200, description: 'The segment.', schema: 'Segment' }, errors: [404] },
+  { method: 'patch', path: '/v1/segments/{id}', tag: 'Segments', auth: 'admin', summary: 'Change a segment',
+    description: 'Changes the name, description or definition. A changed definition is a new version and every existing customer is evaluated again in the background (who no longer qualifies leaves, with a segment_left event). Audited.',
+    body: { schema: 'SegmentUpdate', description: 'At least one of name, description, definition.' }, ok: { status: 200, description: 'The segment after the change.', schema: 'Segment' }, errors: [400, 404] },
+  { method: 'delete', path: '/v1/segments/{id}', tag: 'Segments', auth: 'admin', summary: 'Delete a segment',
+    description: 'Deletes the segment, its memberships and its change history (members get no segment_left event). Refused with 409 segment_in_use while the version in force of a live or paused journey starts on it. Audited.',
+    ok: { status: 200, description: 'The segment is gone.', schema: 'SegmentDeletion' }, errors: [404, 409] },
+  { method: 'get', path: '/v1/segments/{id}/members', tag: 'Segments', auth: 'read', query: memberQuerySchema, queryHelp: { cursor: 'nextCursor from the previous page (the last customer id), unchanged' }, summary: 'List members',
+    description: 'The customers in the segment now, by customer id, with when they entered and their stage and cluster; keyset pagination with nextCursor.',
+    ok: { status: 200, description: 'One page of members.', schema: 'SegmentMembers' }, errors: [400, 404] },
+  { method: 'get', path: '/v1/segments/{id}/counts', tag: 'Segments', auth: 'read', query: periodQuerySchema, queryHelp: { from: 'changes recorded at or after this time (ISO 8601 or epoch ms; default 30 days before to)', to: 'changes recorded before this time (default now)' }, summary: 'Segment counts',
+    description: 'Members now, and the entries and exits recorded in [from, to), in all and per UTC day.',
+    ok: { status: 200, description: 'The counts.', schema: 'SegmentCounts' }, errors: [400, 404] },
 
   { method: 'get', path: '/healthz', tag: 'Operations', auth: 'none', summary: 'Health check',
     description: 'Answers ok when the database answers; a 500 otherwise.',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument, responseSchemas, errorSchema, type HttpMethod, type JsonSchema, type OpenApiDocument, type OpenApiOperation } from '../server/openapi.js';
+import { settleBackground } from '../server/runtime/background.js';
 import { dispatchBatch } from '../server/runtime/dispatcher.js';
 import type { JourneyGraphInput } from '../workflows/index.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -184,6 +185,19 @@ describe('OpenAPI document and reference', () => {
     await documented('post', '/v1/journeys/{id}/pause', await post(`${journeyPath}/pause`));
     await documented('post', '/v1/journeys/{id}/resume', await post(`${journeyPath}/resume`));
     await documented('post', '/v1/journeys/{id}/archive', await post(`${journeyPath}/archive`));
+
+    const definition = { rule: { kind: 'event_history', event: 'Order Completed', atMost: 0, withinDays: 30 } };
+    await documented('post', '/v1/segments/preview', await post('/v1/segments/preview', { definition }));
+    await documented('post', '/v1/segments', await post('/v1/segments', { id: 'quiet', name: 'Quiet', definition }));
+    await settleBackground(h.services);
+    const listed = await documented('get', '/v1/segments', await h.admin('/v1/segments'));
+    expect(listed['segments']).toEqual([expect.objectContaining({ id: 'quiet', members: 1, upToDate: true })]);
+    await documented('get', '/v1/segments/{id}', await h.admin('/v1/segments/quiet'));
+    await documented('patch', '/v1/segments/{id}', await h.admin('/v1/segments/quiet', { method: 'PATCH', json: { description: 'no orders for a month' } }));
+    const members = await documented('get', '/v1/segments/{id}/members', await h.admin('/v1/segments/quiet/members'));
+    expect(members['members']).toEqual([expect.objectContaining({ customerId: 'ada' })]);
+    await documented('get', '/v1/segments/{id}/counts', await h.admin('/v1/segments/quiet/counts'));
+    await documented('delete', '/v1/segments/{id}', await h.admin('/v1/segments/quiet', { method: 'DELETE' }));
 
     const conflict = await post(`${journeyPath}/pause`);
     expect(conflict.status).toBe(409);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../drizzle/schema.js';
 import { customers, dateSchedules, events, webhookDeliveries } from '../drizzle/schema.js';
 import { dispatchBatch } from '../server/runtime/dispatcher.js';
+import { settleBackground } from '../server/runtime/background.js';
 import { customerHash } from '../server/runtime/privacy.js';
 import type { JourneyGraphInput } from '../workflows/index.js';
 import { json, startHarness, type Harness } from './support/harness.js';
@@ -50,6 +51,9 @@ describe('deleting a customer (privacy)', () => {
     h = await startHarness({ RAPPORT_POLL_MS: 60_000 });
     await json(await h.admin('/v1/journeys', { method: 'POST', json: followUp }), 201);
     await json(await h.admin('/v1/journeys/follow-up/publish', { method: 'POST', json: { note: 'v1' } }), 201);
+    // A segment with a window: members get segment_members, segment_changes and reevaluations rows.
+    await json(await h.admin('/v1/segments', { method: 'POST', json: { id: 'buyers', name: 'Buyers', definition: { rule: { kind: 'event_history', event: 'Order Completed', atLeast: 1, withinDays: 30 } } } }), 201);
+    await settleBackground(h.services);
     for (const id of [ada, grace]) {
       await json(await h.ingest('/v1/identify', { userId: id, traits: { email: `${id}@example.com`, first_name: id } }), 200);
       await json(await h.ingest('/v1/track', { userId: id, event: 'Order Completed', properties: { revenue: 10 } }), 200);
@@ -69,16 +73,16 @@ describe('deleting a customer (privacy)', () => {
 
   it('removes every row carrying the id, in every table, keeps other customers, and audits only a hash', async () => {
     const before = await rowsNaming(ada);
-    for (const table of ['customers', 'events', 'runs', 'runSteps', 'timers', 'effects', 'effectAttempts', 'tasks', 'mailbox', 'stageChanges', 'dateSchedules', 'webhookDeliveries']) {
+    for (const table of ['customers', 'events', 'runs', 'runSteps', 'timers', 'effects', 'effectAttempts', 'tasks', 'mailbox', 'stageChanges', 'dateSchedules', 'webhookDeliveries', 'segmentMembers', 'segmentChanges', 'reevaluations']) {
       expect(before[table], `${table} should hold rows of the customer before the deletion`).toBeGreaterThan(0);
     }
     const graceBefore = await rowsNaming(grace);
 
     const deletion = await json<{ deleted: boolean; customerHash: string; removed: Record<string, number> }>(await h.admin(`/v1/customers/${ada}`, { method: 'DELETE' }), 200);
     expect(deletion).toMatchObject({ deleted: true, customerHash: customerHash(h.workspaceId, ada) });
-    expect(deletion.removed).toMatchObject({ customers: 1, runs: 1, tasks: 1, mailbox: 1 });
+    expect(deletion.removed).toMatchObject({ customers: 1, runs: 1, tasks: 1, mailbox: 1, segment_members: 1, segment_changes: 1, reevaluations: 1 });
 
-    expect(tables.length).toBeGreaterThanOrEqual(21);
+    expect(tables.length).toBeGreaterThanOrEqual(25);
     expect(await rowsNaming(ada)).toEqual({});
     expect(await rowsNaming(grace)).toEqual(graceBefore);
     const audit = await json<{ entries: { action: string; targetType: string; targetId: string }[] }>(await h.admin('/v1/audit?action=customer.delete'), 200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterDefinitionSchema, clusterOf, definitionEventNames, definitionWindowDays, measure, placeCluster, type ClusterDefinition, type Measure } from './clusters.js';
+import { clusterDefinitionSchema, clusterOf, definitionEventNames, definitionWindowDays, maxPlacementScan, measure, nextPlacementChange, placeCluster, type ClusterDefinition, type Measure } from './clusters.js';
 import type { EventView } from './events.js';
 
 const DAY = 86_400_000;
@@ -95,5 +95,41 @@ describe('cluster definitions', () => {
     for (let i = 0; i < 6; i += 1) m = { type: 'formula', op: 'add', of: [m] };
     const result = clusterDefinitionSchema.safeParse({ ...definition, lifetimeValue: m });
     expect(result.error?.issues[0]).toMatchObject({ path: ['lifetimeValue'], message: expect.stringContaining('5 deep') });
+  });
+});
+
+describe('nextPlacementChange: when windows expiring would move the customer', () => {
+  const yearly: ClusterDefinition = {
+    contribution: { type: 'event_sum', event: 'Order Completed', property: 'revenue', withinDays: 365 },
+    lifetimeValue: { type: 'trait', trait: 'ltv' },
+    thresholds,
+  };
+
+  it('is the moment the order that keeps the customer high ages out, skipping age-outs that change nothing', () => {
+    const traits = { ltv: 5000 };
+    expect(clusterOf(yearly, { traits }, [order(60, 300), order(50, 100)], now).cluster).toBe('star');
+    expect(nextPlacementChange(yearly, { traits }, [order(60, 300), order(50, 100)], now)).toBe(now + 65 * DAY);
+    // 500 + 150 + 20: losing the 500 leaves 170 (still high); losing the 150 too leaves 20.
+    const history = [order(500, 300), order(150, 200), order(20, 10)];
+    expect(nextPlacementChange(yearly, { traits }, history, now)).toBe(now + 165 * DAY);
+    expect(clusterOf(yearly, { traits }, history, now + 165 * DAY).cluster).toBe('question_mark');
+    expect(clusterOf(yearly, { traits }, history, now + 165 * DAY - 1).cluster).toBe('star');
+  });
+
+  it('is null when time alone cannot move the customer', () => {
+    expect(nextPlacementChange(yearly, { traits: { ltv: 5000 } }, [], now)).toBeNull();
+    expect(nextPlacementChange(yearly, { traits: { ltv: 5000 } }, [order(20, 10)], now)).toBeNull();
+    const traitsOnly: ClusterDefinition = { contribution: { type: 'trait', trait: 'spend' }, lifetimeValue: { type: 'trait', trait: 'ltv' }, thresholds };
+    expect(nextPlacementChange(traitsOnly, { traits: { spend: 1, ltv: 1 } }, [order(500, 1)], now)).toBeNull();
+  });
+
+  it('sees a future-dated order coming into the window', () => {
+    expect(nextPlacementChange(yearly, { traits: { ltv: 5000 } }, [order(500, -2)], now)).toBe(now + 2 * DAY);
+  });
+
+  it(`evaluates at most ${maxPlacementScan} edges, then answers the next one`, () => {
+    const many = Array.from({ length: 100 }, (_, i) => order(500, i / 24));
+    const edges = many.map((e) => e.at + 365 * DAY).sort((a, b) => a - b);
+    expect(nextPlacementChange(yearly, { traits: { ltv: 5000 } }, many, now)).toBe(edges[maxPlacementScan]);
   });
 });

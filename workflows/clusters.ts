@@ -164,5 +164,42 @@ export const clusterOf = (definition: ClusterDefinition, customer: MeasureInput,
   return { contribution, lifetimeValue, cluster: placeCluster(contribution, lifetimeValue, definition.thresholds) };
 };
 
+/** When a measure's windows may change its value with time alone: each matching event enters (its time) and leaves (time + N days). */
+const measureMoments = (m: Measure, history: readonly EventView[], into: number[]): void => {
+  switch (m.type) {
+    case 'trait':
+      return;
+    case 'event_sum':
+    case 'event_count':
+      for (const e of history) if (e.name === m.event) into.push(e.at, e.at + m.withinDays * DAY);
+      return;
+    case 'formula':
+      for (const operand of m.of) measureMoments(operand, history, into);
+  }
+};
+
+/** At most this many candidate moments are evaluated per call (see `nextPlacementChange`). */
+export const maxPlacementScan = 64;
+
+/**
+ * The earliest moment after `now` at which the customer's cluster differs from their cluster at
+ * `now` if no new data arrives (an order ages out of a 12-month window); null when time alone never
+ * changes it. Placement is constant between consecutive window edges, so each edge is evaluated in
+ * order; past `maxPlacementScan` edges the next one is returned (re-evaluate then and ask again).
+ */
+export const nextPlacementChange = (definition: ClusterDefinition, customer: MeasureInput, history: readonly EventView[], now: number): number | null => {
+  const moments: number[] = [];
+  measureMoments(definition.contribution, history, moments);
+  measureMoments(definition.lifetimeValue, history, moments);
+  const ahead = [...new Set(moments.filter((t) => t > now))].sort((a, b) => a - b);
+  const current = clusterOf(definition, customer, history, now).cluster;
+  for (let i = 0; i < ahead.length; i += 1) {
+    const at = ahead[i] as number;
+    if (i >= maxPlacementScan) return at;
+    if (clusterOf(definition, customer, history, at).cluster !== current) return at;
+  }
+  return null;
+};
+
 /** The event a cluster change is announced with (a track event journeys can trigger on). */
 export const clusterChangedEvent = 'Cluster Changed';

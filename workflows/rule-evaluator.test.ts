@@ -13,6 +13,7 @@ import {
 import {
   allOf,
   condition,
+  type EventHistoryCondition,
   ruleLimits,
   ruleOperators,
   ruleSchema,
@@ -429,6 +430,44 @@ describe('evaluateRule: limits', () => {
       null,
     ] as unknown as Rule[];
     for (const rule of malformed) expect(evaluateRule(rule, scope, env).result).toBe(false);
+  });
+});
+
+describe('evaluateRule: event history (segment rules)', () => {
+  const views: EventView[] = [
+    { name: 'Page Viewed', properties: { path: '/pricing' }, at: now - 1000 },
+    { name: 'Page Viewed', properties: { path: '/blog' }, at: now - 2 * DAY },
+    { name: 'Page Viewed', properties: { path: '/pricing' }, at: now - 7 * DAY },
+    { name: 'Order Completed', properties: {}, at: now - 1000 },
+  ];
+  const withHistory: RuleScope = { ...scope, history: views };
+  const leaf = (extra: Partial<EventHistoryCondition>): EventHistoryCondition => ({ kind: 'event_history', event: 'Page Viewed', withinDays: 7, ...extra });
+
+  it('counts named events in the window against atLeast and atMost', () => {
+    expect(evaluateRule(leaf({ atLeast: 2 }), withHistory, env)).toEqual({ result: true, seen: [{ field: 'count(Page Viewed, 7d)', value: 2 }] });
+    expect(evaluateRule(leaf({ atLeast: 3 }), withHistory, env).result).toBe(false);
+    expect(evaluateRule(leaf({ atLeast: 3, withinDays: 8 }), withHistory, env).result).toBe(true);
+    expect(evaluateRule(leaf({ atMost: 1 }), withHistory, env).result).toBe(false);
+    expect(evaluateRule(leaf({ atLeast: 1, atMost: 2 }), withHistory, env).result).toBe(true);
+    expect(evaluateRule(leaf({ atMost: 0 }), scope, env)).toEqual({ result: true, seen: [{ field: 'count(Page Viewed, 7d)', value: 0 }] });
+    // Without bounds (refused by the schema) it does not hold.
+    expect(evaluateRule(leaf({}), withHistory, env).result).toBe(false);
+  });
+
+  it('filters with the leaf rule, which sees each event as `event` and the customer', () => {
+    const pricing = leaf({ atLeast: 1, rule: condition('event.properties.path', 'eq', '/pricing') });
+    expect(evaluateRule(pricing, withHistory, env)).toEqual({ result: true, seen: [{ field: 'count(Page Viewed, 7d, filtered)', value: 1 }] });
+    const forPro = leaf({ atLeast: 2, rule: allOf(condition('customer.traits.plan', 'eq', 'Pro'), condition('event.properties.path', 'starts_with', '/')) });
+    expect(evaluateRule(forPro, withHistory, env).result).toBe(true);
+    // The scope's own event is not what the leaf rule sees.
+    expect(evaluateRule(leaf({ atLeast: 1, rule: condition('event.name', 'eq', 'order_completed') }), withHistory, env).result).toBe(false);
+  });
+
+  it('counts toward the limits, nested rules included', () => {
+    let deep: Rule = condition('event.properties.path', 'exists');
+    for (let i = 0; i < ruleLimits.maxDepth - 1; i += 1) deep = allOf(deep);
+    expect(evaluateRule(leaf({ atLeast: 1, rule: deep }), withHistory, env)).toEqual({ result: false, seen: [] });
+    expect(evaluateRule({ kind: 'event_history', event: 42 } as unknown as Rule, withHistory, env).result).toBe(false);
   });
 });
 

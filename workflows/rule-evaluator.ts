@@ -59,6 +59,13 @@
  * - A value of the wrong shape for its operator (rejected by `checkedRuleSchema`, but possible in
  *   unvalidated data) makes the positive operator false.
  *
+ * ## Event history (segment rules only)
+ * `{ kind: 'event_history', event, atLeast?, atMost?, withinDays, rule? }` counts the events of
+ * `scope.history` named `event` with now − withinDays days < at <= now (the same window as
+ * `condition_event_history` and the cluster measures) for which `rule` holds (evaluated with the
+ * event as `event`); it holds when atLeast <= count <= atMost (an absent bound is no bound). No
+ * history in the scope counts 0. The count is reported in `seen` as `count(<event>, <D>d)`.
+ *
  * ## Safety
  * Never throws on user data, never builds a RegExp from user data, never mutates the scope. A rule
  * deeper than `ruleLimits.maxDepth`, with more than `ruleLimits.maxConditions` conditions, a group
@@ -71,7 +78,7 @@
  */
 import type { CustomerProfile, JsonValue } from './domain.js';
 import type { EventView } from './events.js';
-import { ruleLimits, type Rule, type RuleCondition, type RuleOperator, type RuleValue } from './rule.js';
+import { ruleLimits, type EventHistoryCondition, type RuleCondition, type RuleOperator, type RuleValue, type SegmentRule } from './rule.js';
 import { parseDateValue, resolveTimeZone } from './time.js';
 
 /** The event view rules read (`event.*`, `trigger.*`); defined with the events in `events.ts`. */
@@ -81,6 +88,8 @@ export interface RuleScope {
   customer: CustomerProfile;
   event?: EventView | null;
   trigger?: EventView | null;
+  /** The customer's track and webhook events, for event-history leaves (segment rules); none when absent. */
+  history?: readonly EventView[];
 }
 
 export interface RuleEnv {
@@ -166,6 +175,10 @@ const withinLimits = (rule: unknown): boolean => {
     if (node.kind === 'condition') {
       conditions += 1;
       if (conditions > ruleLimits.maxConditions || typeof node.field !== 'string' || typeof node.operator !== 'string') return false;
+    } else if (node.kind === 'event_history') {
+      conditions += 1;
+      if (conditions > ruleLimits.maxConditions || typeof node.event !== 'string' || typeof node.withinDays !== 'number') return false;
+      if (node.rule !== undefined) pending.push({ node: node.rule, depth: depth + 1 });
     } else if (node.kind === 'group') {
       const children = node.rules;
       if (!Array.isArray(children) || children.length > ruleLimits.maxConditions) return false;
@@ -353,11 +366,39 @@ const read = (evaluation: Evaluation, field: string): JsonValue | undefined => {
 const evaluateCondition = (condition: RuleCondition, evaluation: Evaluation): boolean =>
   holds(condition.operator, read(evaluation, condition.field), condition.value, evaluation);
 
+const countEvents = (condition: EventHistoryCondition, scope: RuleScope, ctx: OperatorContext): number => {
+  const since = ctx.now - condition.withinDays * DAY_MS;
+  let count = 0;
+  for (const event of scope.history ?? []) {
+    if (event.name !== condition.event || event.at <= since || event.at > ctx.now) continue;
+    if (condition.rule !== undefined) {
+      const nested: Evaluation = { scope: { ...scope, event }, now: ctx.now, timeZone: ctx.timeZone, readings: new Map() };
+      if (!evaluateNode(condition.rule, nested)) continue;
+    }
+    count += 1;
+  }
+  return count;
+};
+
+/** How many of the history's `event` events in (now − D days, now] the leaf's rule holds for. */
+export const countEventHistory = (condition: EventHistoryCondition, scope: RuleScope, env: RuleEnv): number =>
+  countEvents(condition, scope, { now: env.now, timeZone: resolveTimeZone(env.timeZone, 'UTC') });
+
+const evaluateEventHistory = (condition: EventHistoryCondition, evaluation: Evaluation): boolean => {
+  const count = countEvents(condition, evaluation.scope, evaluation);
+  const label = `count(${condition.event}, ${condition.withinDays}d${condition.rule ? ', filtered' : ''})`;
+  if (!evaluation.readings.has(label)) evaluation.readings.set(label, count);
+  const { atLeast, atMost } = condition;
+  return (atLeast === undefined || count >= atLeast) && (atMost === undefined || count <= atMost) && (atLeast !== undefined || atMost !== undefined);
+};
+
 /** Recursion is bounded: `withinLimits` has checked the depth before this runs. */
-const evaluateNode = (rule: Rule, evaluation: Evaluation): boolean => {
+const evaluateNode = (rule: SegmentRule, evaluation: Evaluation): boolean => {
   switch (rule.kind) {
     case 'condition':
       return evaluateCondition(rule, evaluation);
+    case 'event_history':
+      return evaluateEventHistory(rule, evaluation);
     case 'group': {
       let result: boolean;
       switch (rule.combinator) {
@@ -384,7 +425,7 @@ const evaluateNode = (rule: Rule, evaluation: Evaluation): boolean => {
 };
 
 /** Evaluates `rule` against `scope` at `env.now`; reports the result and the fields it read. */
-export const evaluateRule = (rule: Rule, scope: RuleScope, env: RuleEnv): RuleEvaluation => {
+export const evaluateRule = (rule: SegmentRule, scope: RuleScope, env: RuleEnv): RuleEvaluation => {
   if (!withinLimits(rule)) return { result: false, seen: [] };
   const evaluation: Evaluation = {
     scope,

@@ -61,6 +61,43 @@ export type RuleGroup = z.infer<typeof ruleGroupSchema>;
 export const ruleSchema = z.discriminatedUnion('kind', [ruleConditionSchema, ruleGroupSchema]);
 export type Rule = RuleCondition | RuleGroup;
 
+/**
+ * Segment rules add one leaf to the language: event history, "did X at least N (at most M) times in
+ * the last D days", counted over the customer's track and webhook events with the name `event` in
+ * (now − D days, now], optionally only those for which `rule` holds (`event.*`, `customer.*`).
+ * Journey rules do not take it (a journey asks the same with the `condition_event_history` node).
+ */
+export const eventHistoryConditionSchema = z
+  .object({
+    kind: z.literal('event_history'),
+    event: z.string().min(1, 'name the event, e.g. "Order Completed"').max(200),
+    atLeast: z.number().int().min(0).max(1_000_000).optional(),
+    atMost: z.number().int().min(0).max(1_000_000).optional(),
+    withinDays: z.number().int().min(1).max(3650),
+    rule: ruleSchema.optional(),
+  })
+  .strict();
+export type EventHistoryCondition = z.infer<typeof eventHistoryConditionSchema>;
+
+export interface SegmentRuleGroup {
+  kind: 'group';
+  combinator: 'and' | 'or';
+  negate?: boolean | undefined;
+  rules: SegmentRule[];
+}
+/** A rule that may hold event-history leaves (segments); every journey `Rule` is one. */
+export type SegmentRule = RuleCondition | EventHistoryCondition | SegmentRuleGroup;
+
+export const segmentRuleGroupSchema = z.object({
+  kind: z.literal('group'),
+  combinator: z.enum(['and', 'or']),
+  negate: z.boolean().optional(),
+  get rules(): z.ZodArray<typeof segmentRuleSchema> {
+    return z.array(segmentRuleSchema).max(ruleLimits.maxConditions);
+  },
+});
+export const segmentRuleSchema = z.discriminatedUnion('kind', [ruleConditionSchema, eventHistoryConditionSchema, segmentRuleGroupSchema]);
+
 /** Operators that take no value. */
 export const unaryOperators: ReadonlySet<RuleOperator> = new Set([
   'exists', 'not_exists', 'is_true', 'is_false', 'is_empty', 'is_not_empty',
@@ -92,11 +129,20 @@ const valueProblem = (condition: RuleCondition): string | null => {
   }
 };
 
-/** Structural checks zod alone cannot express: value shape per operator, depth and size. */
-export const ruleProblems = (rule: Rule, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] => {
+/** The counts of an event-history leaf: at least one bound, and not a bound that always holds. */
+const countProblem = (condition: EventHistoryCondition): { key: 'atLeast' | 'atMost'; message: string } | null => {
+  const { atLeast, atMost } = condition;
+  if (atLeast === undefined && atMost === undefined) return { key: 'atLeast', message: 'give atLeast, atMost or both (e.g. "atLeast": 3; "atMost": 0 for "did not")' };
+  if (atLeast !== undefined && atMost !== undefined && atLeast > atMost) return { key: 'atMost', message: `atMost (${atMost}) is below atLeast (${atLeast}); nobody could match` };
+  if (atLeast === 0 && atMost === undefined) return { key: 'atLeast', message: '"atLeast": 0 always holds; use at least 1, or add atMost' };
+  return null;
+};
+
+/** Structural checks zod alone cannot express: value shape per operator, counts, depth and size. */
+export const ruleProblems = (rule: SegmentRule, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] => {
   const problems: { path: (string | number)[]; message: string }[] = [];
   let conditions = 0;
-  const walk = (node: Rule, at: (string | number)[], depth: number): void => {
+  const walk = (node: SegmentRule, at: (string | number)[], depth: number): void => {
     if (depth > ruleLimits.maxDepth) {
       problems.push({ path: at, message: `rules nest at most ${ruleLimits.maxDepth} groups deep; flatten this group` });
       return;
@@ -106,6 +152,12 @@ export const ruleProblems = (rule: Rule, path: (string | number)[] = []): { path
       return;
     }
     conditions += 1;
+    if (node.kind === 'event_history') {
+      const problem = countProblem(node);
+      if (problem) problems.push({ path: [...at, problem.key], message: problem.message });
+      if (node.rule) walk(node.rule, [...at, 'rule'], depth + 1);
+      return;
+    }
     const problem = valueProblem(node);
     if (problem) problems.push({ path: [...at, 'value'], message: problem });
   };

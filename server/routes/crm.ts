@@ -1,7 +1,6 @@
-import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
+import { Hono } from 'hono';
 import { requireKey } from '../auth.js';
-import { badRequest, invalidBody, readJson, zodDetails } from '../errors.js';
+import { badRequest, readBody as body, zodDetails } from '../errors.js';
 import type { AppEnv } from '../services.js';
 import { clusterDefinitionSchema } from '../../workflows/clusters.js';
 import { clusterDefinitionVersions, clusterSettingsRequestSchema, loadClusterDefinition, previewClusters, saveClusterDefinition, storedClusterCounts } from '../runtime/clusters.js';
@@ -11,12 +10,6 @@ import { loadStageModel, saveStageModel, stageModelVersions, stageModelRequestSc
 
 const read = requireKey('read');
 const admin = requireKey('admin');
-
-const body = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
-  const parsed = schema.safeParse(await readJson(c));
-  if (!parsed.success) throw invalidBody(parsed.error);
-  return parsed.data;
-};
 
 export const crmRoutes = new Hono<AppEnv>()
   .get('/settings/stages', read, async (c) => c.json(await loadStageModel(c.var.services.db, c.var.identity.workspaceId)))

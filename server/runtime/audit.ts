@@ -36,7 +36,10 @@ export type AuditAction =
   | 'customer.consent'
   | 'customer.delete'
   | 'suppression.lift'
-  | 'run.surgery';
+  | 'run.surgery'
+  | 'segment.create'
+  | 'segment.update'
+  | 'segment.delete';
 
 /** Who acts: the API key of the request, or null for the system (CLI, first start, the dispatcher). */
 export type ActorKeyId = string | null;
@@ -45,7 +48,7 @@ export interface AuditEntry {
   workspaceId: string;
   actorKeyId: ActorKeyId;
   action: AuditAction;
-  targetType: 'key' | 'source' | 'journey' | 'endpoint' | 'settings' | 'customer' | 'suppression' | 'run';
+  targetType: 'key' | 'source' | 'journey' | 'endpoint' | 'settings' | 'customer' | 'suppression' | 'run' | 'segment';
   targetId: string;
   details?: Record<string, JsonValue>;
   at: number;
@@ -59,7 +62,7 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().regex(/^\d+$/, 'pass nextCursor from the previous page unchanged').optional(),
   action: z.string().min(1).max(50).optional(),
-  targetType: z.enum(['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression', 'run']).optional(),
+  targetType: z.enum(['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression', 'run', 'segment']).optional(),
   targetId: z.string().min(1).max(200).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -10,13 +10,17 @@ import {
   clusterOf,
   definitionEventNames,
   definitionWindowDays,
+  nextPlacementChange,
   type ClusterDefinition,
   type ClusterPlacement,
 } from '../../workflows/clusters.js';
 import type { CustomerProfile, EventView, JsonValue, ValueCluster } from '../../workflows/index.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
+import { runInBackground, settleBackground } from './background.js';
 import { eventRow } from './event-rows.js';
+import { keyOf } from './load.js';
+import { scheduleReevaluations, type DueReevaluation } from './reevaluation-rows.js';
 import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } from './settings.js';
 
 /**
@@ -26,6 +30,9 @@ import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } fro
  * - Incrementally: after the worker advanced a batch, `refreshClusters` recomputes each customer of
  *   the batch from their traits and events within the definition's longest window, in the batch's
  *   transaction, and writes `customers.cluster`.
+ * - As time passes: with event windows in the definition, the moment an event leaving a window
+ *   would move the customer is kept in `reevaluations` (subject "clusters"); the customer is
+ *   recomputed then (server/runtime/reevaluations.ts).
  * - On save: every customer of the workspace is recomputed in the background, in pages.
  *
  * A change is announced as a `track` event "Cluster Changed" with properties `{ from, to, … }`,
@@ -95,9 +102,19 @@ const loadClusterHistory = async (db: Executor, workspaceId: string, customerIds
 
 type ClusterSubject = Pick<CustomerProfile, 'id' | 'traits' | 'cluster'>;
 
-const placeAll = async (db: Executor, workspaceId: string, subjects: readonly ClusterSubject[], definition: ClusterDefinition, now: number): Promise<Map<string, ClusterPlacement>> => {
+interface Placed {
+  placements: Map<string, ClusterPlacement>;
+  /** With event windows in the definition: when time alone would next move each customer (null: never). */
+  due: DueReevaluation[];
+}
+
+const placeAll = async (db: Executor, workspaceId: string, subjects: readonly ClusterSubject[], definition: ClusterDefinition, now: number): Promise<Placed> => {
   const history = await loadClusterHistory(db, workspaceId, subjects.map((s) => s.id), definition, now);
-  return new Map(subjects.map((s) => [s.id, clusterOf(definition, s, history.get(s.id) ?? [], now)]));
+  const windowed = definitionWindowDays(definition) > 0;
+  return {
+    placements: new Map(subjects.map((s) => [s.id, clusterOf(definition, s, history.get(s.id) ?? [], now)])),
+    due: windowed ? subjects.map((s) => ({ workspaceId, customerId: s.id, dueAt: nextPlacementChange(definition, s, history.get(s.id) ?? [], now) })) : [],
+  };
 };
 
 /** Writes a changed cluster and queues its "Cluster Changed" event (a repeated message id is a no-op). */
@@ -124,27 +141,36 @@ export interface ClusterRefresh {
   seq: number | null;
 }
 
+export interface ClusterRefreshResult {
+  /** The new cluster of each customer whose cluster changed, by customer key (`keyOf`). */
+  changed: Map<string, ValueCluster | null>;
+  /** When time alone would next move each customer, for workspaces whose definition has event windows. */
+  due: DueReevaluation[];
+}
+
 /**
- * The worker's hook, inside the batch transaction after the outcomes are written: recomputes the
- * cluster of every customer of the batch from the definition in force. Returns how many changed.
+ * Inside the caller's transaction (the customers' rows held): recomputes the cluster of every given
+ * customer from the definition in force, writes changes and queues their "Cluster Changed" events.
+ * The worker calls it after a batch; due re-evaluations when a window edge passes.
  */
-export const refreshClusters = async (tx: Executor, items: readonly ClusterRefresh[], now: number): Promise<number> => {
-  let changed = 0;
+export const refreshClusters = async (tx: Executor, items: readonly ClusterRefresh[], now: number): Promise<ClusterRefreshResult> => {
+  const result: ClusterRefreshResult = { changed: new Map(), due: [] };
   const byWorkspace = new Map<string, ClusterRefresh[]>();
   for (const item of items) byWorkspace.set(item.workspaceId, [...(byWorkspace.get(item.workspaceId) ?? []), item]);
   for (const [workspaceId, list] of byWorkspace) {
     const stored = await loadClusterDefinition(tx, workspaceId);
     if (!stored) continue;
-    const placements = await placeAll(tx, workspaceId, list.map((i) => i.customer), stored.definition, now);
+    const { placements, due } = await placeAll(tx, workspaceId, list.map((i) => i.customer), stored.definition, now);
+    result.due.push(...due);
     for (const item of list) {
       const placement = placements.get(item.customer.id);
       if (!placement || placement.cluster === item.customer.cluster) continue;
       const messageId = `cluster:${item.customer.id}:${item.seq ?? `t${now}`}`;
       await applyChange(tx, workspaceId, item.customer, placement, stored.version, messageId, now);
-      changed += 1;
+      result.changed.set(keyOf({ workspaceId, customerId: item.customer.id }), placement.cluster);
     }
   }
-  return changed;
+  return result;
 };
 
 export type ClusterCounts = Record<ValueCluster | 'unclustered', number> & { customers: number };
@@ -169,7 +195,7 @@ export const previewClusters = async (services: Services, workspaceId: string, d
   for (;;) {
     const page: ClusterSubject[] = await customerPage(services.db, workspaceId, after, false);
     if (page.length === 0) break;
-    const placements = await placeAll(services.db, workspaceId, page, definition, now);
+    const { placements } = await placeAll(services.db, workspaceId, page, definition, now);
     for (const placement of placements.values()) counts[placement.cluster ?? 'unclustered'] += 1;
     counts.customers += page.length;
     after = page[page.length - 1]?.id ?? null;
@@ -193,7 +219,10 @@ export const recomputeAllClusters = async (services: Services, workspaceId: stri
       if (!stored || stored.version !== version) return null;
       const now = services.now();
       const rows: ClusterSubject[] = await customerPage(tx, workspaceId, after, true);
-      const placements = await placeAll(tx, workspaceId, rows, stored.definition, now);
+      const { placements, due } = await placeAll(tx, workspaceId, rows, stored.definition, now);
+      // Every customer of the page, so a definition without windows clears older due times.
+      const dueOf = new Map(due.map((d) => [d.customerId, d.dueAt]));
+      await scheduleReevaluations(tx, 'clusters', rows.map((row) => ({ workspaceId, customerId: row.id, dueAt: dueOf.get(row.id) ?? null })));
       for (const row of rows) {
         const placement = placements.get(row.id);
         if (!placement) continue;
@@ -214,25 +243,11 @@ export const recomputeAllClusters = async (services: Services, workspaceId: stri
   return { counts, changed, superseded: false };
 };
 
-/** Background recomputations in flight, per services (tests wait for them with `settleClusterRecomputes`). */
-const inFlight = new WeakMap<Services, Set<Promise<unknown>>>();
+/** Tests wait for background recomputations with this (any background work of the services, in fact). */
+export const settleClusterRecomputes = settleBackground;
 
-export const settleClusterRecomputes = async (services: Services): Promise<void> => {
-  for (;;) {
-    const pending = [...(inFlight.get(services) ?? [])];
-    if (pending.length === 0) return;
-    await Promise.allSettled(pending);
-  }
-};
-
-const startRecompute = (services: Services, workspaceId: string, version: number): void => {
-  const set = inFlight.get(services) ?? new Set<Promise<unknown>>();
-  inFlight.set(services, set);
-  const job: Promise<unknown> = recomputeAllClusters(services, workspaceId, version)
-    .catch((error: unknown) => services.log.error({ err: error, workspaceId, version }, 'value cluster recomputation failed'))
-    .finally(() => set.delete(job));
-  set.add(job);
-};
+const startRecompute = (services: Services, workspaceId: string, version: number): void =>
+  runInBackground(services, 'value cluster recomputation', { workspaceId, version }, () => recomputeAllClusters(services, workspaceId, version));
 
 export interface SavedClusterDefinition extends StoredClusterDefinition {
   /** Counts under the new definition at save time; customers are updated in the background. */

@@ -5,7 +5,9 @@ import { customers } from '../../drizzle/schema.js';
 import { notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
+import { toProfile } from './load.js';
 import { customerHash } from './privacy.js';
+import { refreshSegmentStanding } from './reevaluations.js';
 
 /**
  * Consent per channel (`customers.consent`), written directly (not through the worker): by the
@@ -19,14 +21,20 @@ export const consentRequestSchema = z
   .refine((body) => body.email !== undefined || body.sms !== undefined, { message: 'name at least one channel: { "email"?: boolean, "sms"?: boolean }' });
 export type ConsentRequest = z.infer<typeof consentRequestSchema>;
 
-/** Merges `patch` into the customer's consent; null when the customer does not exist. */
+/**
+ * Merges `patch` into the customer's consent; null when the customer does not exist. Segments over
+ * `customer.consent.*` are re-evaluated at once, in the caller's transaction (consent does not pass
+ * through the worker).
+ */
 export const writeConsent = async (db: Executor, workspaceId: string, customerId: string, patch: Record<string, boolean>, at: number): Promise<Record<string, boolean> | null> => {
   const [row] = await db
     .update(customers)
     .set({ consent: sql`${customers.consent} || ${JSON.stringify(patch)}::jsonb`, updatedAt: at })
     .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, customerId)))
-    .returning({ consent: customers.consent });
-  return row?.consent ?? null;
+    .returning();
+  if (!row) return null;
+  await refreshSegmentStanding(db, [{ workspaceId, customer: toProfile(row) }], at, 'event');
+  return row.consent;
 };
 
 /** `PUT /v1/customers/:id/consent`: audited under the hash of the id (the audit log outlives a deletion). */

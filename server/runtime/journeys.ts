@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../drizzle/db.js';
-import { journeys, journeyVersions } from '../../drizzle/schema.js';
+import { journeys, journeyVersions, segments } from '../../drizzle/schema.js';
 import {
   bindJourney,
   compile,
@@ -58,9 +58,13 @@ type JourneyRow = typeof journeys.$inferSelect;
 const journeyIds = async (db: Executor, workspaceId: string): Promise<string[]> =>
   (await db.select({ id: journeys.id }).from(journeys).where(eq(journeys.workspaceId, workspaceId))).map((r) => r.id);
 
-/** What the validator may check references against: journeys and the workspace's stage model. Segments are not stored yet, so they are not checked. */
+const segmentIds = async (db: Executor, workspaceId: string): Promise<string[]> =>
+  (await db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId))).map((r) => r.id);
+
+/** What the validator checks references against: journeys, segments and the workspace's stage model. */
 export const workspaceContext = async (db: Executor, workspaceId: string): Promise<WorkspaceContext> => ({
   journeys: await journeyIds(db, workspaceId),
+  segments: await segmentIds(db, workspaceId),
   stages: (await loadStageModel(db, workspaceId)).stages.map((s) => s.id),
 });
 

@@ -10,8 +10,11 @@ import {
   effects,
   events,
   mailbox,
+  reevaluations,
   runSteps,
   runs,
+  segmentChanges,
+  segmentMembers,
   stageChanges,
   tasks,
   timers,
@@ -85,6 +88,10 @@ export const deleteCustomer = async (services: Services, workspaceId: string, cu
     count('tasks', await tx.delete(tasks).where(ofCustomer(tasks)).returning({ id: tasks.id }));
     count('date_schedules', await tx.delete(dateSchedules).where(ofCustomer(dateSchedules)).returning({ id: dateSchedules.nodeId }));
     count('stage_changes', await tx.delete(stageChanges).where(ofCustomer(stageChanges)).returning({ id: stageChanges.id }));
+    // Memberships go without segment_left events: the customer is gone, not leaving.
+    count('segment_members', await tx.delete(segmentMembers).where(ofCustomer(segmentMembers)).returning({ id: segmentMembers.segmentId }));
+    count('segment_changes', await tx.delete(segmentChanges).where(ofCustomer(segmentChanges)).returning({ id: segmentChanges.id }));
+    count('reevaluations', await tx.delete(reevaluations).where(ofCustomer(reevaluations)).returning({ id: reevaluations.subject }));
     count('events', await tx.delete(events).where(ofCustomer(events)).returning({ seq: events.seq }));
     // Best effort: deliveries whose mapping produced this customer (the raw body may name them elsewhere too).
     count(

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Executor } from '../../drizzle/db.js';
 import { customers, stageChanges } from '../../drizzle/schema.js';
 import { defaultLifecycleStages, stageIdSchema, type JsonValue } from '../../workflows/index.js';
-import { badRequest } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
+import { periodQuerySchema, resolvePeriod, type PeriodQuery } from './period.js';
 import { listSettingVersions, loadSetting, saveSetting, type StoredSetting } from './settings.js';
 
 /**
@@ -72,13 +72,8 @@ export const saveStageModel = async (services: Services, workspaceId: string, re
 };
 
 /** `from` / `to`: ISO 8601 or epoch ms; default the last 30 days up to now. */
-export const stageOverviewQuerySchema = z.object({
-  from: z.union([z.iso.datetime({ offset: true }), z.coerce.number().int()]).optional(),
-  to: z.union([z.iso.datetime({ offset: true }), z.coerce.number().int()]).optional(),
-});
-export type StageOverviewQuery = z.infer<typeof stageOverviewQuerySchema>;
-
-const toMs = (value: string | number): number => (typeof value === 'number' ? value : Date.parse(value));
+export const stageOverviewQuerySchema = periodQuerySchema;
+export type StageOverviewQuery = PeriodQuery;
 
 export interface StageOverview {
   from: number;
@@ -94,9 +89,7 @@ export interface StageOverview {
 }
 
 export const stageOverview = async (services: Services, workspaceId: string, query: StageOverviewQuery): Promise<StageOverview> => {
-  const to = query.to !== undefined ? toMs(query.to) : services.now();
-  const from = query.from !== undefined ? toMs(query.from) : to - 30 * 86_400_000;
-  if (from > to) throw badRequest('from must not be after to', [{ path: ['query', 'from'], message: 'after to' }]);
+  const { from, to } = resolvePeriod(query, services.now());
   const db = services.db;
   const [model, current, moves] = await Promise.all([
     loadStageModel(db, workspaceId),

@@ -25,7 +25,8 @@ import {
 } from './load.js';
 import { persistOutcomes, type CustomerOutcome } from './persist.js';
 import { backfillDateSchedules, emitDueDateEvents, refreshDateSchedules } from './date-schedules.js';
-import { refreshClusters } from './clusters.js';
+import { processDueReevaluations, refreshStanding } from './reevaluations.js';
+import { resumeSegmentBackfills } from './segments.js';
 
 const DAY = 86_400_000;
 /** How often the worker looks for newly live date-triggered journeys to schedule existing customers. */
@@ -194,8 +195,8 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
         }),
       now,
     );
-    // Value clusters from the customers as this batch left them; a change queues a "Cluster Changed" event.
-    await refreshClusters(
+    // Value clusters and segments from the customers as this batch left them; changes queue events.
+    await refreshStanding(
       tx,
       outcomes.map((o) => ({
         workspaceId: o.workspaceId,
@@ -218,8 +219,9 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
 /**
  * Runs batches until aborted, in `RAPPORT_WORKER_CONCURRENCY` loops: while one loop waits for the
  * database another computes, and claims use SKIP LOCKED, so the loops never take the same customer.
- * An idle loop sleeps `RAPPORT_POLL_MS` unless woken. Due date triggers are turned into events by
- * the first loop at most once per poll interval. Batches in flight finish on abort.
+ * An idle loop sleeps `RAPPORT_POLL_MS` unless woken. Due date triggers are turned into events, and
+ * due re-evaluations (segment and cluster windows that expire) are run, by the first loop at most
+ * once per poll interval. Batches in flight finish on abort.
  */
 export const runWorker = async (services: Services, signal: AbortSignal, onWake?: (listener: () => void) => void): Promise<void> => {
   const sleepers = new Set<() => void>();
@@ -236,11 +238,13 @@ export const runWorker = async (services: Services, signal: AbortSignal, onWake?
   const dateTriggers = async (): Promise<void> => {
     if (services.now() >= backfillAt) {
       await backfillDateSchedules(services, backfilled);
+      await resumeSegmentBackfills(services);
       backfillAt = services.now() + DATE_BACKFILL_EVERY_MS;
     }
     // Real elapsed time, not the (possibly test) clock: this only bounds how often the table is polled.
     if (performance.now() >= dueDatesAt) {
       await emitDueDateEvents(services);
+      await processDueReevaluations(services);
       dueDatesAt = performance.now() + services.config.RAPPORT_POLL_MS;
     }
   };

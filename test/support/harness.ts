@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { testConfig, type Config } from '../../server/config.js';
 import { processBatch } from '../../server/runtime/worker.js';
 import { emitDueDateEvents } from '../../server/runtime/date-schedules.js';
+import { processDueReevaluations } from '../../server/runtime/reevaluations.js';
 import { replayEverything } from '../../server/runtime/replay.js';
 import { createApp } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../server/bootstrap.js';
@@ -53,6 +54,7 @@ export const startHarness = async (overrides: Partial<Config> = {}, options: Har
       let steps = 0;
       for (let i = 0; i < 200; i += 1) {
         await emitDueDateEvents(handle.services);
+        await processDueReevaluations(handle.services);
         const report = await processBatch(handle.services);
         if (report.customers === 0) return steps;
         steps += report.steps;
