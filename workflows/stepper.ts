@@ -1,4 +1,3 @@
-import { initialTransition, transition } from 'xstate';
 import type { Channel, CustomerProfile, JsonValue } from './domain.js';
 import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView, type JourneyEvent } from './events.js';
@@ -295,7 +294,7 @@ export const startRun = (
     : [];
   bound.env.history = options.history ?? [];
   const trigger = start.event ? eventView(start.event) : null;
-  const [snapshot, actions] = initialTransition(bound.machine, {
+  const [snapshot, actions] = bound.transitions.initial({
     journeyId: bound.compiled.journeyId,
     journeyName: bound.compiled.journeyName,
     runId: start.runId,
@@ -337,11 +336,12 @@ export const moveRun = (
   }
   bound.env.guards = [];
   bound.env.history = options.history ?? [];
-  const parked = bound.moveMachine().resolveState({
+  const mover = bound.moveMachine();
+  const parked = mover.machine.resolveState({
     value: '@start',
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = transition(bound.moveMachine(), parked, toMachineEvent(input));
+  const [snapshot, actions] = mover.transitions.next(parked, toMachineEvent(input));
   const cancelled = { ...run, timers: [] };
   const result = finish(
     bound,
@@ -387,7 +387,7 @@ export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepI
     value: run.snapshot.value,
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = transition(bound.machine, restored, toMachineEvent(input));
+  const [snapshot, actions] = bound.transitions.next(restored, toMachineEvent(input));
   const result = finish(
     bound,
     input,
