@@ -8,18 +8,14 @@
  *   --events N      events per customer (default 10)
  */
 import { loadavg } from 'node:os';
+import { numberArg } from './args.js';
 import { complaintHandlingJourney } from '../../workflows/examples/complaint-handling.js';
 import { winBackJourney } from '../../workflows/examples/win-back.js';
 import { createBacktestPool } from '../../server/runtime/backtest/pool.js';
 import { backtestCustomer, backtestReport, bindJourney, compile, emptyBacktest, type CustomerProfile, type JourneyGraphInput, type SimulationEvent, type ValueCluster } from '../../workflows/index.js';
 
-const arg = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
-const customers = arg('customers', 20_000);
-const perCustomer = arg('events', 10);
+const customers = numberArg('customers', 20_000);
+const perCustomer = numberArg('events', 10);
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1);
 const window = { from: T0, to: T0 + 40 * DAY };

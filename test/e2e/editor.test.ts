@@ -4,118 +4,8 @@
  * worker, dispatcher) on a free port, on PGlite in memory — or on a fresh PostgreSQL database when
  * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { testConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/start.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const outputDir = fileURLToPath(new URL('./output/', import.meta.url));
-const chromiumPath = process.env.RAPPORT_CHROMIUM ?? '/usr/bin/chromium';
-const adminKey = 'rk_admin_e2e_0123456789abcdef';
-const writeKey = 'rk_write_e2e_0123456789abcdef';
-const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-
-// Without a Chromium the suite is skipped locally; CI (.ci/run) installs one and sets RAPPORT_E2E_REQUIRED=1.
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.RAPPORT_E2E_REQUIRED) throw new Error(`the browser tests need Chromium at ${chromiumPath} (apt-get install -y chromium)`);
-
-const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Builds the editor when editor/dist is missing or older than its sources (the helper `npm start` uses). */
-const buildEditor = (): void => {
-  // RAPPORT_E2E_BUILD=skip tests the existing editor/dist as it is (e.g. while the editor sources are mid-edit).
-  if (process.env.RAPPORT_E2E_BUILD === 'skip' && existsSync(`${root}editor/dist/index.html`)) return;
-  const result = spawnSync(process.execPath, ['editor/build-if-needed.mjs'], { cwd: root, encoding: 'utf8' });
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0 || output.includes('the build failed') || !existsSync(`${root}editor/dist/index.html`)) throw new Error(`editor build failed:\n${output}`);
-};
-
-interface Session {
-  server: RunningServer;
-  database: TestDatabase;
-  browser: Browser;
-  page: Page;
-  errors: string[];
-}
-
-const start = async (examples: boolean): Promise<Session> => {
-  const database = await createTestDatabase();
-  const server = await startServer(
-    testConfig({
-      PORT: 0,
-      RAPPORT_DATA_DIR: 'memory://',
-      DATABASE_URL: database.url,
-      RAPPORT_ADMIN_KEY: adminKey,
-      RAPPORT_WRITE_KEY: writeKey,
-      RAPPORT_EXAMPLES: examples ? 'true' : 'false',
-      LOG_LEVEL: 'silent',
-    }),
-    () => undefined,
-  );
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-  return { server, database, browser, page, errors };
-};
-
-const stop = async (session: Session | undefined): Promise<void> => {
-  if (!session) return;
-  await session.browser.close().catch(() => undefined);
-  await session.server.stop().catch(() => undefined);
-  await session.database.drop().catch(() => undefined);
-};
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${outputDir}${dbKind}-${name}.png` });
-
-/** Polls `check` until it is true (bounded). */
-const until = async (what: string, check: () => Promise<boolean>, timeout = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-const centre = async (locator: Locator): Promise<{ x: number; y: number }> => {
-  await locator.waitFor({ state: 'visible' });
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
-
-/** Waits until the canvas viewport stops moving (zoom and fit animate). */
-const settle = async (page: Page): Promise<void> => {
-  let last = '';
-  await until('the viewport to settle', async () => {
-    const transform = await page.locator('.react-flow__viewport').evaluate((e) => (e as HTMLElement).style.transform);
-    const settled = transform === last;
-    last = transform;
-    return settled;
-  });
-};
-
-/** Zoom to fit (toolbar) before a screenshot, so the steps are readable. */
-const fit = async (page: Page): Promise<void> => {
-  await page.getByTestId('zoom-fit').click();
-  await new Promise((r) => setTimeout(r, 350)); // the fit animates for 300 ms
-  await settle(page);
-};
-
-const signIn = async (page: Page, url: string) => {
-  await page.goto(`${url}/`);
-  await page.getByTestId('signin-key').fill(adminKey);
-  await page.getByTestId('signin-submit').click();
-  await page.getByTestId('new-journey').waitFor();
-};
+import { centre, dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, start, stop, until, type Session } from './browser.js';
 
 describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
   let session: Session | undefined;
@@ -126,8 +16,6 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
   };
 
   beforeAll(async () => {
-    mkdirSync(outputDir, { recursive: true });
-    buildEditor();
     session = await start(false);
   }, 180_000);
   afterAll(async () => {
@@ -176,9 +64,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await p.getByTestId('signin-submit').click();
     await p.getByTestId('signin-error').waitFor();
     // The refused key is a 401 on purpose: wait for the browser to report it (asynchronously), then forget it.
-    const errors = session!.errors;
-    await until('the browser to report the 401', async () => errors.some((e) => e.includes('401')));
-    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('401')));
+    await expectConsoleErrors(session!, (e) => e.includes('401'), 'the 401');
     await signIn(p, session!.server.url);
     await shot(p, '01-list');
     await p.getByTestId('new-journey').click();
@@ -295,12 +181,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await p.getByTestId('live-active').waitFor();
     await p.getByTestId('live-waiting-wait-for-event').getByText('0', { exact: true }).waitFor();
 
-    const response = await fetch(`${session!.server.url}/v1/track`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
-      body: JSON.stringify({ userId: 'ada', event: 'Inactive 60 Days' }),
-    });
-    expect(response.status).toBeLessThan(300);
+    await segment(session!, 'track', { userId: 'ada', event: 'Inactive 60 Days' });
     // The worker (inside startServer) advances ada; the live view refreshes every 5 s.
     await p.getByTestId('live-waiting-wait-for-event').getByText('1', { exact: true }).waitFor({ timeout: 30_000 });
     await p.getByTestId('live-entered-send-email').getByText('1', { exact: true }).waitFor();
@@ -342,8 +223,6 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
 describe.skipIf(!haveChromium)(`editor in Chromium with the example journeys (${dbKind})`, { timeout: 120_000 }, () => {
   let session: Session | undefined;
   beforeAll(async () => {
-    mkdirSync(outputDir, { recursive: true });
-    buildEditor();
     session = await start(true);
   }, 180_000);
   afterAll(async () => {
