@@ -4,31 +4,14 @@
  * worker, dispatcher) on a free port, on PGlite in memory — or on a fresh PostgreSQL database when
  * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { centre, dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, start, stop, until, type Session } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { centre, dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, until } from './browser.js';
+import { browserSession } from './suite.js';
 
 describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
-  let session: Session | undefined;
+  const session = browserSession(false);
   let journeyId = '';
-  const page = () => {
-    if (!session) throw new Error('no session');
-    return session.page;
-  };
-
-  beforeAll(async () => {
-    session = await start(false);
-  }, 180_000);
-  afterAll(async () => {
-    const errors = session?.errors ?? [];
-    await stop(session);
-    // Failed requests the tests cause on purpose would show here; none are expected.
-    expect(errors).toStrictEqual([]);
-  }, 60_000);
-
-  // A failing step leaves a screenshot of what the browser showed.
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await shot(session.page, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  });
+  const page = () => session().page;
 
   /** Drags a palette item onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
   const drop = async (kind: string, x: number, y: number, id: string) => {
@@ -58,14 +41,14 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
 
   it('signs in and creates a journey from the list', async () => {
     const p = page();
-    await p.goto(`${session!.server.url}/`);
+    await p.goto(`${session().server.url}/`);
     await p.getByTestId('signin-form').waitFor();
     await p.getByTestId('signin-key').fill('rk_admin_wrong_key_00000000');
     await p.getByTestId('signin-submit').click();
     await p.getByTestId('signin-error').waitFor();
     // The refused key is a 401 on purpose: wait for the browser to report it (asynchronously), then forget it.
-    await expectConsoleErrors(session!, (e) => e.includes('401'), 'the 401');
-    await signIn(p, session!.server.url);
+    await expectConsoleErrors(session(), (e) => e.includes('401'), 'the 401');
+    await signIn(p, session().server.url);
     await shot(p, '01-list');
     await p.getByTestId('new-journey').click();
     await p.getByTestId('name-input').fill('Win-back');
@@ -181,7 +164,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await p.getByTestId('live-active').waitFor();
     await p.getByTestId('live-waiting-wait-for-event').getByText('0', { exact: true }).waitFor();
 
-    await segment(session!, 'track', { userId: 'ada', event: 'Inactive 60 Days' });
+    await segment(session(), 'track', { userId: 'ada', event: 'Inactive 60 Days' });
     // The worker (inside startServer) advances ada; the live view refreshes every 5 s.
     await p.getByTestId('live-waiting-wait-for-event').getByText('1', { exact: true }).waitFor({ timeout: 30_000 });
     await p.getByTestId('live-entered-send-email').getByText('1', { exact: true }).waitFor();
@@ -221,19 +204,11 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
 });
 
 describe.skipIf(!haveChromium)(`editor in Chromium with the example journeys (${dbKind})`, { timeout: 120_000 }, () => {
-  let session: Session | undefined;
-  beforeAll(async () => {
-    session = await start(true);
-  }, 180_000);
-  afterAll(async () => {
-    const errors = session?.errors ?? [];
-    await stop(session);
-    expect(errors).toStrictEqual([]);
-  }, 60_000);
+  const session = browserSession(true);
 
   it('lists the published examples and opens one without problems', async () => {
-    const p = session!.page;
-    await signIn(p, session!.server.url);
+    const p = session().page;
+    await signIn(p, session().server.url);
     const rows = p.locator('[data-testid^=journey-row-]');
     await until('six example journeys', async () => (await rows.count()) === 6);
     expect(await p.getByTestId('journey-list').getByTestId('status-badge').allInnerTexts()).toStrictEqual(Array(6).fill(expect.stringMatching(/live/i)));
