@@ -63,7 +63,8 @@ export type StepInput =
   /** A pending timer rescheduled (`dueAt`) or dropped (`dueAt: null`) by an analyst; the state does not change. */
   | { type: 'timer_change'; timerId: string; dueAt: number | null; by: string; reason: string }
   | { type: 'event'; event: JourneyEvent }
-  | { type: 'timer'; timerId: string; event: { type: string } };
+  /** A due timer; `by` and `reason` are set when an analyst fired it early (run surgery). */
+  | { type: 'timer'; timerId: string; event: { type: string }; by?: string; reason?: string };
 
 export interface Step {
   runId: string;
