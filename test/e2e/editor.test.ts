@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await condition.getByLabel('operator').selectOption('gt');
     // The number value box has no accessible name (the text/scalar value boxes are labelled "value").
     await condition.locator('.rule-condition-value input[type=number]').fill('500');
-    await until('the condition to be complete', async () => /1 condition/.test(await p.getByTestId('node-condition-rule').innerText()) && (await p.getByTestId('node-condition-rule').locator('.node-summary-invalid').count()) === 0);
+    await until('the condition to be complete', async () => /If ltv > 500/.test(await p.getByTestId('node-condition-rule').innerText()) && (await p.getByTestId('node-condition-rule').locator('.node-summary-invalid').count()) === 0);
     await shot(p, '03-settings');
 
     await select('set-stage');
