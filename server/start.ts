@@ -7,9 +7,12 @@ import { runDispatcher } from './runtime/dispatcher.js';
 import { importExampleJourneys } from './runtime/journeys.js';
 import { runWorker } from './runtime/worker.js';
 import { createServices } from './services-factory.js';
+import type { Services } from './services.js';
 
 export interface RunningServer {
   url: string;
+  /** The running services (tests seed stored history through them). */
+  services: Services;
   stop(): Promise<void>;
 }
 
@@ -66,5 +69,5 @@ export const startServer = async (config: Config, print: (line: string) => void 
       await loops;
       await handle.database.close();
     })());
-  return { url, stop };
+  return { url, services, stop };
 };

@@ -41,7 +41,7 @@ describe('run surgery: cancel, move, fire / reschedule / drop a timer — audite
     const run = await runOf('ann');
     expect(run.currentNode).toBe('order-wait');
     const result = await json<{ step: { input: { type: string; reason: string } } }>(await surgery(run.id, { action: 'cancel', reason: 'customer asked us to stop' }), 200);
-    expect(result.step.input).toMatchObject({ type: 'end', reason: 'cancelled: customer asked us to stop' });
+    expect(result.step.input).toMatchObject({ type: 'end', reason: 'cancelled: customer asked us to stop', by: expect.stringMatching(/^key "/) });
     expect(await runOf('ann')).toMatchObject({ status: 'done', outcome: 'exited', reason: 'cancelled: customer asked us to stop', timers: [] });
     expect(await h.services.db.select().from(timers).where(eq(timers.runId, run.id))).toEqual([]);
     const audit = await h.services.db.select().from(auditLog).where(eq(auditLog.targetId, run.id));
@@ -56,6 +56,8 @@ describe('run surgery: cancel, move, fire / reschedule / drop a timer — audite
     const after = await runOf('ben');
     expect(after).toMatchObject({ status: 'done', outcome: 'exited', currentNode: 'farewell-exit' });
     expect(after.steps.at(-1)?.path).toEqual(['farewell-mail', 'phased-out-stage', 'farewell-exit']);
+    // The step says who fired it and why (the key by its name and first characters).
+    expect(after.steps.at(-1)?.input).toMatchObject({ type: 'timer', timerId, reason: 'testing the farewell', by: expect.stringMatching(/^key ".+" \(rk_admin_.*…\)$/) });
     const mails = await h.services.db.select().from(effects).where(eq(effects.customerId, 'ben'));
     expect(mails.map((m) => m.nodeId)).toContain('farewell-mail');
   });

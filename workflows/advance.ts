@@ -74,61 +74,80 @@ export interface AdvanceOutput {
 
 export const machineKey = (journeyId: string, version: number): string => `${journeyId}@${version}`;
 
-export const advance = (input: AdvanceInput): AdvanceOutput => {
-  const { now, machines } = input;
-  const maxSteps = input.maxSteps ?? 10_000;
-  let customer = input.customer;
-  const history = [...input.history];
-  const runs = new Map<string, JourneyRun & { started: boolean }>();
-  for (const r of input.runs) runs.set(r.run.runId, { ...r, started: false });
-  const out: AdvanceOutput = {
-    customer, runs, steps: [], effects: [], timersSet: [], timersCancelled: [], stageChanges: [], delivered: [], rejectedEntries: [], undone: 0, truncated: false,
-  };
+/**
+ * One `advance()` call's state. A class, not closures inside `advance()`: the hot loop of the
+ * simulator calls `advance()` once per tick, and every named closure made per call costs an
+ * allocation and, under tsx (esbuild's keepNames), a `defineProperty` for its name.
+ */
+class Advance {
+  readonly out: AdvanceOutput;
+  private customer: CustomerProfile;
+  private readonly history: EventView[];
+  private readonly runs: Map<string, JourneyRun & { started: boolean }>;
+  private readonly pending: JourneyEvent[] = [];
+  private readonly maxSteps: number;
 
-  const machineOf = (journeyId: string, version: number): BoundJourney => {
-    const bound = machines.get(machineKey(journeyId, version));
+  constructor(private readonly input: AdvanceInput) {
+    this.maxSteps = input.maxSteps ?? 10_000;
+    this.customer = input.customer;
+    this.history = [...input.history];
+    this.runs = new Map();
+    for (const r of input.runs) this.runs.set(r.run.runId, { ...r, started: false });
+    this.out = {
+      customer: this.customer, runs: this.runs, steps: [], effects: [], timersSet: [], timersCancelled: [], stageChanges: [], delivered: [], rejectedEntries: [], undone: 0, truncated: false,
+    };
+  }
+
+  private machineOf(journeyId: string, version: number): BoundJourney {
+    const bound = this.input.machines.get(machineKey(journeyId, version));
     if (!bound) throw new Error(`journey ${journeyId} version ${version} is not loaded`);
     return bound;
-  };
-  const options = () => ({ customer, now, history });
-  const pending: JourneyEvent[] = [];
+  }
 
-  const changeCustomer = (next: CustomerProfile, cause: string): void => {
-    const before = customer;
-    customer = next;
-    if (before.stage !== next.stage && next.stage !== null) out.stageChanges.push({ from: before.stage, to: next.stage, cause, at: now });
-    pending.push(...customerChangeEvents(before, next, now));
-  };
+  private options() {
+    return { customer: this.customer, now: this.input.now, history: this.history };
+  }
 
-  const record = (result: StepResult, journeyId: string, version: number, started: boolean): void => {
+  private changeCustomer(next: CustomerProfile, cause: string): void {
+    const before = this.customer;
+    const { now } = this.input;
+    this.customer = next;
+    if (before.stage !== next.stage && next.stage !== null) this.out.stageChanges.push({ from: before.stage, to: next.stage, cause, at: now });
+    this.pending.push(...customerChangeEvents(before, next, now));
+  }
+
+  private record(result: StepResult, journeyId: string, version: number, started: boolean): void {
     if (result.unchanged) return;
-    runs.set(result.run.runId, { run: result.run, version, started: started || (runs.get(result.run.runId)?.started ?? false) });
+    const { out } = this;
+    this.runs.set(result.run.runId, { run: result.run, version, started: started || (this.runs.get(result.run.runId)?.started ?? false) });
     out.steps.push({ ...result.step, journeyId, version });
     for (const effect of result.step.effects) out.effects.push({ ...effect, runId: result.run.runId, seq: result.step.seq });
     for (const timer of result.step.timersSet) out.timersSet.push({ runId: result.run.runId, timer });
     for (const timerId of result.step.timersCancelled) out.timersCancelled.push({ runId: result.run.runId, timerId });
-    if (result.customer !== customer) changeCustomer(result.customer, `journey ${journeyId} run ${result.run.runId} step ${result.step.seq}`);
-  };
+    if (result.customer !== this.customer) this.changeCustomer(result.customer, `journey ${journeyId} run ${result.run.runId} step ${result.step.seq}`);
+  }
 
-  const full = (): boolean => {
-    if (out.steps.length < maxSteps) return false;
-    out.truncated = true;
+  full(): boolean {
+    if (this.out.steps.length < this.maxSteps) return false;
+    this.out.truncated = true;
     return true;
-  };
+  }
 
-  const deliver = (event: JourneyEvent): void => {
+  private deliver(event: JourneyEvent): void {
+    const { input, runs, out } = this;
+    const { now } = input;
     out.delivered.push(event);
-    if (event.type === 'track' || event.type === 'webhook') history.push(eventView(event));
+    if (event.type === 'track' || event.type === 'webhook') this.history.push(eventView(event));
     const active = [...runs.values()].filter((r) => r.run.status === 'active').map((r) => r.run.runId);
     for (const runId of active) {
       const current = runs.get(runId) as JourneyRun;
-      if (current.run.status !== 'active' || full()) continue;
-      record(stepRun(machineOf(current.run.journeyId, current.version), current.run, { type: 'event', event }, options()), current.run.journeyId, current.version, false);
+      if (current.run.status !== 'active' || this.full()) continue;
+      this.record(stepRun(this.machineOf(current.run.journeyId, current.version), current.run, { type: 'event', event }, this.options()), current.run.journeyId, current.version, false);
     }
     for (const entry of input.entryPoints) {
-      if (full()) return;
-      const bound = machineOf(entry.journeyId, entry.version);
-      const match = matchTrigger(bound.compiled, event, customer, now);
+      if (this.full()) return;
+      const bound = this.machineOf(entry.journeyId, entry.version);
+      const match = matchTrigger(bound.compiled, event, this.customer, now);
       if (!match) continue;
       const prior = [
         ...(input.priorRuns.get(entry.journeyId) ?? []),
@@ -140,46 +159,44 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
         continue;
       }
       const runId = input.newRunId(entry.journeyId);
-      record(startRun(bound, { runId, triggerNodeId: match.nodeId, event, triggerEvaluation: match.evaluation }, options()), entry.journeyId, entry.version, true);
+      this.record(startRun(bound, { runId, triggerNodeId: match.nodeId, event, triggerEvaluation: match.evaluation }, this.options()), entry.journeyId, entry.version, true);
     }
-  };
+  }
 
-  const drain = (): void => {
-    while (pending.length > 0 && !full()) deliver(pending.shift() as JourneyEvent);
-  };
+  private drain(): void {
+    while (this.pending.length > 0 && !this.full()) this.deliver(this.pending.shift() as JourneyEvent);
+  }
 
-  input.work.forEach((work, index) => {
-    if (full()) {
-      out.undone = input.work.length - index;
-      return;
-    }
+  /** Does one work item and everything it causes. */
+  work(work: Work): void {
+    const { now } = this.input;
     switch (work.kind) {
       case 'identify': {
         const next = {
-          ...customer,
-          traits: { ...customer.traits, ...work.traits },
+          ...this.customer,
+          traits: { ...this.customer.traits, ...work.traits },
           ...(work.timezone !== undefined ? { timezone: work.timezone } : {}),
         };
-        changeCustomer(next, 'identify');
+        this.changeCustomer(next, 'identify');
         break;
       }
       case 'event':
         if (work.event.type === 'stage_changed') {
           // A stage set from outside (API, rule): applied here, so `from` is the stage it replaces.
-          const before = customer.stage;
+          const before = this.customer.stage;
           if (work.event.to === before) break;
-          customer = { ...customer, stage: work.event.to };
-          out.stageChanges.push({ from: before, to: work.event.to, cause: 'api', at: now });
-          pending.push({ ...work.event, from: before });
+          this.customer = { ...this.customer, stage: work.event.to };
+          this.out.stageChanges.push({ from: before, to: work.event.to, cause: 'api', at: now });
+          this.pending.push({ ...work.event, from: before });
           break;
         }
-        pending.push(work.event);
+        this.pending.push(work.event);
         break;
       case 'timer': {
-        const current = runs.get(work.runId);
+        const current = this.runs.get(work.runId);
         if (!current || current.run.status !== 'active' || !current.run.timers.some((t) => t.id === work.timer.id)) break;
-        record(
-          stepRun(machineOf(current.run.journeyId, current.version), current.run, { type: 'timer', timerId: work.timer.id, event: work.timer.event }, options()),
+        this.record(
+          stepRun(this.machineOf(current.run.journeyId, current.version), current.run, { type: 'timer', timerId: work.timer.id, event: work.timer.event }, this.options()),
           current.run.journeyId,
           current.version,
           false,
@@ -187,8 +204,23 @@ export const advance = (input: AdvanceInput): AdvanceOutput => {
         break;
       }
     }
-    drain();
-  });
-  out.customer = customer;
-  return out;
+    this.drain();
+  }
+
+  finish(): AdvanceOutput {
+    this.out.customer = this.customer;
+    return this.out;
+  }
+}
+
+export const advance = (input: AdvanceInput): AdvanceOutput => {
+  const state = new Advance(input);
+  for (let index = 0; index < input.work.length; index += 1) {
+    if (state.full()) {
+      state.out.undone = input.work.length - index;
+      break;
+    }
+    state.work(input.work[index] as Work);
+  }
+  return state.finish();
 };

@@ -9,6 +9,7 @@ import type { CustomerUpdate } from './nodes/kind.js';
 import type { Rule } from './rule.js';
 import { evaluateRule, type FieldReading, type RuleEvaluation, type RuleScope } from './rule-evaluator.js';
 import { nextWindowStart, parseDateValue, resolveTimeZone, zonedParts, zonedToUtc, type Weekday } from './time.js';
+import { pureTransitions } from './pure-transition.js';
 
 /**
  * The one registry that gives meaning to the `{ type, params }` references in compiled journeys.
@@ -213,6 +214,20 @@ export const bindJourney = (compiled: CompiledJourney) => {
       context: ({ input }) => ({ ...input, lastEvent: input.trigger }),
     });
   const machine = build(compiled.machine);
+  /** An input the machine can start from, for the inert actor behind its pure transitions (never a run). */
+  const placeholder: RunInput = {
+    journeyId: compiled.journeyId,
+    journeyName: compiled.journeyName,
+    runId: '',
+    triggerNodeId: '',
+    trigger: null,
+    enteredAt: 0,
+    timeZoneFallback: compiled.timeZoneFallback,
+    customer: { id: '', traits: {}, stage: null, cluster: null, tags: [], timezone: null, consent: {} },
+    now: 0,
+  };
+  const transitions = pureTransitions(machine, placeholder);
+  env.guards = [];
 
   // Which events can do anything in a state: the event types with handlers there or at the root,
   // and for named events the names their guards look for. Anything else is ignored without
@@ -245,14 +260,23 @@ export const bindJourney = (compiled: CompiledJourney) => {
     const names = types.get(event.type);
     return names === null || names === undefined || names.has(String(event.name));
   };
-  let moveMachine: typeof machine | null = null;
+  let moveMachine: { machine: typeof machine; transitions: typeof transitions } | null = null;
   return {
     machine,
+    /** `initialTransition` / `transition` of `machine` (pure; see pure-transition.ts). */
+    transitions,
     env,
     compiled,
     concerns,
     /** The same machine plus root transitions that move a run to any node (built on first use). */
-    moveMachine: () => (moveMachine ??= build({ ...compiled.machine, on: { ...compiled.machine.on, [moveEventType]: moveTransitions(compiled.machine) } })),
+    moveMachine: () => {
+      if (!moveMachine) {
+        const built = build({ ...compiled.machine, on: { ...compiled.machine.on, [moveEventType]: moveTransitions(compiled.machine) } });
+        moveMachine = { machine: built, transitions: pureTransitions(built, placeholder) };
+        env.guards = [];
+      }
+      return moveMachine;
+    },
   };
 };
 

@@ -3,7 +3,6 @@ import { initialTransition, transition } from 'xstate';
 import { compile } from './compiler.js';
 import { exampleJourneys } from './examples/index.js';
 import { bindJourney } from './implementations.js';
-import { pureInitialTransition, pureTransition } from './pure-transition.js';
 
 /**
  * The cached-scope transitions must be indistinguishable from XState's own: same persisted
@@ -27,13 +26,13 @@ const eventNames = (json: unknown, found = new Set<string>()): Set<string> => {
 const comparable = (machine: { getPersistedSnapshot(s: unknown): unknown }, [snapshot, actions]: readonly [unknown, readonly { type: string; params?: unknown }[]]) =>
   JSON.parse(JSON.stringify({ snapshot: machine.getPersistedSnapshot(snapshot), actions: actions.map((a) => ({ type: a.type, params: a.params })) })) as unknown;
 
-describe('pure transitions with a cached actor scope', () => {
+describe('pure transitions through one actor scope per machine', () => {
   for (const graph of exampleJourneys) {
     it(`match XState's transition() and initialTransition() on "${graph.id}"`, () => {
       const compiled = compile(graph);
       if (!compiled.ok) throw new Error(`${graph.id} does not compile`);
       const bound = bindJourney(compiled.journey);
-      const { machine } = bound;
+      const { machine, transitions } = bound;
       const machineJson = compiled.journey.machine;
       const triggers = (machineJson.states['@start']?.always ?? []).map((t) => String((t.guard?.params as { nodeId?: string } | undefined)?.nodeId));
       const inputFor = (triggerNodeId: string) => ({
@@ -48,10 +47,10 @@ describe('pure transitions with a cached actor scope', () => {
         now: at,
       });
       expect(triggers.length).toBeGreaterThan(0);
-      let context: ReturnType<typeof pureInitialTransition<typeof machine>>[0]['context'] | undefined;
+      let context: ReturnType<typeof transitions.initial>[0]['context'] | undefined;
       for (const trigger of triggers) {
         // Twice each, interleaved, so a scope that kept state between calls would show.
-        const ours = [pureInitialTransition(machine, inputFor(trigger)), pureInitialTransition(machine, inputFor(trigger))];
+        const ours = [transitions.initial(inputFor(trigger)), transitions.initial(inputFor(trigger))];
         const theirs = [initialTransition(machine, inputFor(trigger)), initialTransition(machine, inputFor(trigger))];
         expect(ours.map((r) => comparable(machine, r))).toEqual(theirs.map((r) => comparable(machine, r)));
         context ??= ours[0]?.[0].context;
@@ -69,8 +68,8 @@ describe('pure transitions with a cached actor scope', () => {
         ];
         for (const event of events) {
           const restored = () => machine.resolveState({ value: stateId, context: { ...context, now: at + 1_000 } });
-          const mine = pureTransition(machine, restored(), event);
-          const again = pureTransition(machine, restored(), event);
+          const mine = transitions.next(restored(), event);
+          const again = transitions.next(restored(), event);
           const xstate = transition(machine, restored(), event);
           expect(comparable(machine, mine)).toEqual(comparable(machine, xstate));
           expect(comparable(machine, again)).toEqual(comparable(machine, xstate));

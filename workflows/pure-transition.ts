@@ -1,45 +1,56 @@
-import { createActor, type AnyActorScope, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate';
+import { createActor, type ActorScope, type AnyStateMachine, type ExecutableActionObject, type InputFrom, type SnapshotFrom } from 'xstate';
 
 /**
- * XState's pure `transition()` and `initialTransition()` build a throw-away actor on every call,
- * and constructing an actor computes its machine's initial snapshot — most of the cost of a step.
- * These do the same pure work through one inert actor scope per machine, made once: the actions a
- * transition emits are collected and returned, never executed, so nothing is spawned, scheduled or
- * sent. (Journey machines invoke and spawn no actors; their delayed events come back as
- * `xstate.raise` actions with a delay, which the runtime turns into timer rows.)
+ * XState's pure `transition()` / `initialTransition()` with the actor scope made once per machine
+ * instead of once per call. XState's functions build a throwaway actor for every call, and an actor
+ * computes its machine's initial snapshot when it is constructed — for us (a context factory that
+ * needs the run's input) a failing initial snapshot caught inside XState, every step. That was a
+ * fifth of a simulated step's time. The scope below is inert in the same way as XState's: actions
+ * are collected, never executed (no scheduler, no children, no emitted events), so the result is
+ * exactly what `transition()` returns.
  */
-export interface CollectedAction {
-  type: string;
-  params?: unknown;
+export interface PureTransitions<TMachine extends AnyStateMachine> {
+  /** As `initialTransition(machine, input)`. */
+  initial(input: InputFrom<TMachine>): [SnapshotFrom<TMachine>, ExecutableActionObject[]];
+  /** As `transition(machine, snapshot, event)`. */
+  next(snapshot: SnapshotFrom<TMachine>, event: Parameters<TMachine['transition']>[1]): [SnapshotFrom<TMachine>, ExecutableActionObject[]];
 }
 
-const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
-
-const scopeOf = (machine: AnyStateMachine): AnyActorScope => {
-  let scope = scopes.get(machine);
-  if (!scope) {
-    const self = createActor(machine);
-    const ignore = () => undefined;
-    scope = { self, id: '', sessionId: '', logger: ignore, defer: ignore, emit: ignore, stopChild: ignore, system: self.system, actionExecutor: ignore };
-    scopes.set(machine, scope);
-  }
-  return scope;
-};
-
-/** Like XState's `transition(machine, snapshot, event)`: the next snapshot and the actions to execute. */
-export const pureTransition = <M extends AnyStateMachine>(machine: M, snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): [SnapshotFrom<M>, CollectedAction[]] => {
-  const actions: CollectedAction[] = [];
-  const scope = scopeOf(machine);
-  scope.actionExecutor = (action) => void actions.push(action);
-  const next = machine.transition(snapshot, event, scope) as SnapshotFrom<M>;
-  return [next, actions];
-};
-
-/** Like XState's `initialTransition(machine, input)`: the initial snapshot and the actions to execute. */
-export const pureInitialTransition = <M extends AnyStateMachine>(machine: M, input?: InputFrom<M>): [SnapshotFrom<M>, CollectedAction[]] => {
-  const actions: CollectedAction[] = [];
-  const scope = scopeOf(machine);
-  scope.actionExecutor = (action) => void actions.push(action);
-  const next = machine.getInitialSnapshot(scope, input) as SnapshotFrom<M>;
-  return [next, actions];
+/**
+ * `placeholder` is an input the machine can start from (the actor made for the scope computes an
+ * initial snapshot once; it is never started).
+ */
+export const pureTransitions = <TMachine extends AnyStateMachine>(machine: TMachine, placeholder: InputFrom<TMachine>): PureTransitions<TMachine> => {
+  const self = createActor(machine, { input: placeholder });
+  let collected: ExecutableActionObject[] = [];
+  const scope: ActorScope<SnapshotFrom<TMachine>, Parameters<TMachine['transition']>[1]> = {
+    self,
+    id: '',
+    sessionId: '',
+    logger: () => undefined,
+    defer: () => undefined,
+    emit: () => undefined,
+    system: self.system,
+    stopChild: () => undefined,
+    actionExecutor: (action) => {
+      collected.push(action);
+    },
+  };
+  const take = (): ExecutableActionObject[] => {
+    const actions = collected;
+    collected = [];
+    return actions;
+  };
+  return {
+    initial: (input) => {
+      collected = [];
+      const snapshot = machine.getInitialSnapshot(scope, input) as SnapshotFrom<TMachine>;
+      return [snapshot, take()];
+    },
+    next: (snapshot, event) => {
+      collected = [];
+      const next = machine.transition(snapshot, event, scope) as SnapshotFrom<TMachine>;
+      return [next, take()];
+    },
+  };
 };

@@ -1,4 +1,3 @@
-import { pureInitialTransition, pureTransition } from './pure-transition.js';
 import type { Channel, CustomerProfile, JsonValue } from './domain.js';
 import { applyCustomerUpdate } from './customer-update.js';
 import { eventView, type EventView, type JourneyEvent } from './events.js';
@@ -64,7 +63,8 @@ export type StepInput =
   /** A pending timer rescheduled (`dueAt`) or dropped (`dueAt: null`) by an analyst; the state does not change. */
   | { type: 'timer_change'; timerId: string; dueAt: number | null; by: string; reason: string }
   | { type: 'event'; event: JourneyEvent }
-  | { type: 'timer'; timerId: string; event: { type: string } };
+  /** A due timer; `by` and `reason` are set when an analyst fired it early (run surgery). */
+  | { type: 'timer'; timerId: string; event: { type: string }; by?: string; reason?: string };
 
 export interface Step {
   runId: string;
@@ -295,7 +295,7 @@ export const startRun = (
     : [];
   bound.env.history = options.history ?? [];
   const trigger = start.event ? eventView(start.event) : null;
-  const [snapshot, actions] = pureInitialTransition(bound.machine, {
+  const [snapshot, actions] = bound.transitions.initial({
     journeyId: bound.compiled.journeyId,
     journeyName: bound.compiled.journeyName,
     runId: start.runId,
@@ -337,11 +337,12 @@ export const moveRun = (
   }
   bound.env.guards = [];
   bound.env.history = options.history ?? [];
-  const parked = bound.moveMachine().resolveState({
+  const mover = bound.moveMachine();
+  const parked = mover.machine.resolveState({
     value: '@start',
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = pureTransition(bound.moveMachine(), parked, toMachineEvent(input));
+  const [snapshot, actions] = mover.transitions.next(parked, toMachineEvent(input));
   const cancelled = { ...run, timers: [] };
   const result = finish(
     bound,
@@ -387,7 +388,7 @@ export const stepRun = (bound: BoundJourney, run: RunState, input: Extract<StepI
     value: run.snapshot.value,
     context: { ...run.snapshot.context, customer: options.customer, now: options.now },
   });
-  const [snapshot, actions] = pureTransition(bound.machine, restored, toMachineEvent(input));
+  const [snapshot, actions] = bound.transitions.next(restored, toMachineEvent(input));
   const result = finish(
     bound,
     input,

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { runs } from '../../drizzle/schema.js';
+import { apiKeys, runs } from '../../drizzle/schema.js';
 import { historyWindowDays, moveRun, stepRun, type RunState, type Step, type StepResult } from '../../workflows/index.js';
 import { ApiError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
@@ -55,8 +55,10 @@ export const performSurgery = async (
   actor: { keyId: string | null },
 ): Promise<{ runId: string; step: Step }> => {
   const now = services.now();
-  const by = actor.keyId ? `key ${actor.keyId}` : 'system';
   return services.db.transaction(async (tx) => {
+    // Who, as people recognise the key: its name and first characters.
+    const [key] = actor.keyId ? await tx.select({ name: apiKeys.name, prefix: apiKeys.prefix }).from(apiKeys).where(eq(apiKeys.id, actor.keyId)) : [];
+    const by = key ? `key "${key.name}" (${key.prefix}…)` : actor.keyId ? `key ${actor.keyId}` : 'system';
     const [first] = await tx.select({ customerId: runs.customerId }).from(runs).where(and(eq(runs.workspaceId, workspaceId), eq(runs.id, runId)));
     if (!first) throw notFound(`run "${runId}"`);
     const profiles = await lockCustomersOf(tx, workspaceId, [first.customerId]);
@@ -101,7 +103,7 @@ export const performSurgery = async (
         break;
       case 'fire_timer': {
         const timer = timerOf(request.timerId);
-        changed = stepRun(bound, run, { type: 'timer', timerId: timer.id, event: timer.event }, options);
+        changed = stepRun(bound, run, { type: 'timer', timerId: timer.id, event: timer.event, by, reason: request.reason }, options);
         next = changed.run;
         step = changed.step;
         break;

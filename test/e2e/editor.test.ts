@@ -4,60 +4,14 @@
  * worker, dispatcher) on a free port, on PGlite in memory — or on a fresh PostgreSQL database when
  * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { buildEditor, haveChromium, dbKind, outputDir, shot, signIn, start, stop, until, writeKey, type Session } from './support/browser.js';
-
-const centre = async (locator: Locator): Promise<{ x: number; y: number }> => {
-  await locator.waitFor({ state: 'visible' });
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
-
-/** Waits until the canvas viewport stops moving (zoom and fit animate). */
-const settle = async (page: Page): Promise<void> => {
-  let last = '';
-  await until('the viewport to settle', async () => {
-    const transform = await page.locator('.react-flow__viewport').evaluate((e) => (e as HTMLElement).style.transform);
-    const settled = transform === last;
-    last = transform;
-    return settled;
-  });
-};
-
-/** Zoom to fit (toolbar) before a screenshot, so the steps are readable. */
-const fit = async (page: Page): Promise<void> => {
-  await page.getByTestId('zoom-fit').click();
-  await new Promise((r) => setTimeout(r, 350)); // the fit animates for 300 ms
-  await settle(page);
-};
+import { describe, expect, it } from 'vitest';
+import { centre, dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, until } from './support/browser.js';
+import { browserSession } from './support/suite.js';
 
 describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
-  let session: Session | undefined;
+  const session = browserSession(false);
   let journeyId = '';
-  const page = () => {
-    if (!session) throw new Error('no session');
-    return session.page;
-  };
-
-  beforeAll(async () => {
-    mkdirSync(outputDir, { recursive: true });
-    buildEditor();
-    session = await start(false);
-  }, 180_000);
-  afterAll(async () => {
-    const errors = session?.errors ?? [];
-    await stop(session);
-    // Failed requests the tests cause on purpose would show here; none are expected.
-    expect(errors).toStrictEqual([]);
-  }, 60_000);
-
-  // A failing step leaves a screenshot of what the browser showed.
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await shot(session.page, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  });
+  const page = () => session().page;
 
   /** Drags a palette item onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
   const drop = async (kind: string, x: number, y: number, id: string) => {
@@ -87,16 +41,14 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
 
   it('signs in and creates a journey from the list', async () => {
     const p = page();
-    await p.goto(`${session!.server.url}/`);
+    await p.goto(`${session().server.url}/`);
     await p.getByTestId('signin-form').waitFor();
     await p.getByTestId('signin-key').fill('rk_admin_wrong_key_00000000');
     await p.getByTestId('signin-submit').click();
     await p.getByTestId('signin-error').waitFor();
     // The refused key is a 401 on purpose: wait for the browser to report it (asynchronously), then forget it.
-    const errors = session!.errors;
-    await until('the browser to report the 401', async () => errors.some((e) => e.includes('401')));
-    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('401')));
-    await signIn(p, session!.server.url);
+    await expectConsoleErrors(session(), (e) => e.includes('401'), 'the 401');
+    await signIn(p, session().server.url);
     await shot(p, '01-list');
     await p.getByTestId('new-journey').click();
     await p.getByTestId('name-input').fill('Win-back');
@@ -152,7 +104,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await condition.getByLabel('operator').selectOption('gt');
     // The number value box has no accessible name (the text/scalar value boxes are labelled "value").
     await condition.locator('.rule-condition-value input[type=number]').fill('500');
-    await until('the condition to be complete', async () => /1 condition/.test(await p.getByTestId('node-condition-rule').innerText()) && (await p.getByTestId('node-condition-rule').locator('.node-summary-invalid').count()) === 0);
+    await until('the condition to be complete', async () => /If ltv > 500/.test(await p.getByTestId('node-condition-rule').innerText()) && (await p.getByTestId('node-condition-rule').locator('.node-summary-invalid').count()) === 0);
     await shot(p, '03-settings');
 
     await select('set-stage');
@@ -212,12 +164,7 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
     await p.getByTestId('live-active').waitFor();
     await p.getByTestId('live-waiting-wait-for-event').getByText('0', { exact: true }).waitFor();
 
-    const response = await fetch(`${session!.server.url}/v1/track`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
-      body: JSON.stringify({ userId: 'ada', event: 'Inactive 60 Days' }),
-    });
-    expect(response.status).toBeLessThan(300);
+    await segment(session(), 'track', { userId: 'ada', event: 'Inactive 60 Days' });
     // The worker (inside startServer) advances ada; the live view refreshes every 5 s.
     await p.getByTestId('live-waiting-wait-for-event').getByText('1', { exact: true }).waitFor({ timeout: 30_000 });
     await p.getByTestId('live-entered-send-email').getByText('1', { exact: true }).waitFor();
@@ -257,21 +204,11 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
 });
 
 describe.skipIf(!haveChromium)(`editor in Chromium with the example journeys (${dbKind})`, { timeout: 120_000 }, () => {
-  let session: Session | undefined;
-  beforeAll(async () => {
-    mkdirSync(outputDir, { recursive: true });
-    buildEditor();
-    session = await start(true);
-  }, 180_000);
-  afterAll(async () => {
-    const errors = session?.errors ?? [];
-    await stop(session);
-    expect(errors).toStrictEqual([]);
-  }, 60_000);
+  const session = browserSession(true);
 
   it('lists the published examples and opens one without problems', async () => {
-    const p = session!.page;
-    await signIn(p, session!.server.url);
+    const p = session().page;
+    await signIn(p, session().server.url);
     const rows = p.locator('[data-testid^=journey-row-]');
     await until('six example journeys', async () => (await rows.count()) === 6);
     expect(await p.getByTestId('journey-list').getByTestId('status-badge').allInnerTexts()).toStrictEqual(Array(6).fill(expect.stringMatching(/live/i)));

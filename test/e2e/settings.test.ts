@@ -6,17 +6,13 @@
  * showing up in the deliveries log, API keys and the audit log. Screenshots of each screen go to
  * test/e2e/output/.
  */
-import { mkdirSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminKey, buildEditor, dbKind, expectRefused, haveChromium, outputDir, shot, signIn, start, stop, until, writeKey, type Session } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { adminKey, dbKind, expectRefused, haveChromium, shot, signIn, until, writeKey } from './support/browser.js';
+import { browserSession } from './support/suite.js';
 
 describe.skipIf(!haveChromium)(`settings screens in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
-  let session: Session | undefined;
-  const s = (): Session => {
-    if (!session) throw new Error('no session');
-    return session;
-  };
+  const s = browserSession(false);
   const page = () => s().page;
   const api = async <T = unknown>(path: string, init: { method?: string; json?: unknown; auth?: string } = {}): Promise<{ status: number; body: T }> => {
     const response = await fetch(`${s().server.url}${path}`, {
@@ -38,21 +34,6 @@ describe.skipIf(!haveChromium)(`settings screens in Chromium (${dbKind})`, { tim
     await page().getByTestId(`nav-${screen}`).click();
     await page().getByTestId(ready).waitFor();
   };
-
-  beforeAll(async () => {
-    mkdirSync(outputDir, { recursive: true });
-    buildEditor();
-    session = await start(false);
-  }, 180_000);
-  afterAll(async () => {
-    const errors = session?.errors ?? [];
-    await stop(session);
-    // Refusals the tests cause on purpose are taken out where they happen; nothing else may fail.
-    expect(errors).toStrictEqual([]);
-  }, 60_000);
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await shot(session.page, `failed-settings-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  });
 
   it('shows the navigation shell around the journeys list; every area has a route', async () => {
     const p = page();

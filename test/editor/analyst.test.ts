@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { branchSentence, describeInput, formatDuration, outcomeTaken, pathUpToStep, showValue, whyThisBranch, type EdgeLike, type StepLike } from '../../editor/src/analyst/explain.js';
+import { branchSentence, describeInput, timerLabel, formatDuration, outcomeTaken, pathUpToStep, showValue, whyThisBranch, type EdgeLike, type StepLike } from '../../editor/src/analyst/explain.js';
 import { breakdownLabel, channelComparison, effectsByChannel, fillDays, formatPercent, funnelBars, lastDays, nodeComparison, overlayFromRows, progressPercent } from '../../editor/src/analyst/report.js';
 
 const edges: EdgeLike[] = [
@@ -59,9 +59,14 @@ describe('why this branch', () => {
     expect(branchSentence([], 'yes')).toBe('Took “yes”');
   });
 
+  it('explains the branch a waiting run left through when its event came (the wait is not on the step’s path)', () => {
+    const s = step({ path: ['done'], stateBefore: 'wait', guards: [{ nodeId: 'wait', guard: 'event_matches:wait', question: 'awaited event "Order Completed"', result: true, seen: [] }] });
+    expect(whyThisBranch(s, edges, (_n, o) => (o === 'received' ? 'Received' : o))[0]).toMatchObject({ outcome: 'received', sentence: 'Took “Received” because awaited event "Order Completed"' });
+  });
+
   it('finds the outcome from the path and shows values plainly', () => {
-    expect(outcomeTaken({ path: ['check', 'plain-mail'] }, 'check', edges)).toBe('no');
-    expect(outcomeTaken({ path: ['check'] }, 'check', edges)).toBeNull();
+    expect(outcomeTaken({ path: ['check', 'plain-mail'], stateBefore: null }, 'check', edges)).toBe('no');
+    expect(outcomeTaken({ path: ['check'], stateBefore: null }, 'check', edges)).toBeNull();
     expect([showValue(undefined), showValue('star'), showValue('a b'), showValue(3), showValue([1])]).toEqual(['not set', 'star', '"a b"', '3', '[1]']);
   });
 });
@@ -88,6 +93,17 @@ describe('formatting', () => {
     expect([formatDuration(null), formatDuration(40_000), formatDuration(25 * 60_000), formatDuration(3 * 3_600_000 + 600_000), formatDuration(2 * 86_400_000 + 3 * 3_600_000)]).toEqual(['—', '40 s', '25 min', '3 h 10 min', '2 d 3 h']);
     expect(describeInput({ type: 'start', triggerNodeId: 't', event: { type: 'track', name: 'Signed Up' } })).toBe('Entered through t on “Signed Up”');
     expect(describeInput({ type: 'timer', timerId: 'x' })).toBe('A wait ended (timer fired)');
+    const labels: Record<string, string> = { 'order-wait': 'Order within 14 days?' };
+    expect(timerLabel('xstate.after.order-wait:timeout.order-wait', (id) => labels[id])).toBe('Time-out of “Order within 14 days?”');
+    expect(timerLabel('xstate.after.cool-off:delay.cool-off', () => undefined)).toBe('End of the delay of cool-off');
+    expect(timerLabel('custom-timer', () => undefined)).toBe('custom-timer');
+    // Surgery steps say who and why.
+    const by = 'key "ops" (rk_admin_abc…)';
+    expect(describeInput({ type: 'timer', timerId: 'x', by, reason: 'test the farewell' })).toBe(`Timer x fired early by ${by} (test the farewell)`);
+    expect(describeInput({ type: 'timer_change', timerId: 'x', dueAt: Date.parse('2026-05-01T09:30:00Z'), by, reason: 'one day only' })).toBe(`Timer x rescheduled to 2026-05-01 09:30 UTC by ${by} (one day only)`);
+    expect(describeInput({ type: 'timer_change', timerId: 'x', dueAt: null, by, reason: 'no deadline' })).toBe(`Timer x dropped by ${by} (no deadline)`);
+    expect(describeInput({ type: 'end', by, reason: 'cancelled: asked us to stop' })).toBe(`Ended by ${by}: cancelled: asked us to stop`);
+    expect(describeInput({ type: 'move', toNodeId: 'won-back-stage', by, reason: 'ordered by phone' })).toBe(`Moved to won-back-stage by ${by} (ordered by phone)`);
     expect([formatPercent(0), formatPercent(0.05), formatPercent(0.5), formatPercent(null)]).toEqual(['0 %', '5.0 %', '50 %', '—']);
   });
 });

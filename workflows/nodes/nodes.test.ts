@@ -133,7 +133,7 @@ const goldens: Record<NodeKind, Golden> = {
   // ---- conditions: guarded `always` transitions, the fallback last and unguarded
   condition_rule: {
     outcomes: ['yes', 'no'],
-    summary: 'If 2 conditions (AND)',
+    summary: 'If stage is Retain & develop and ltv > 500',
     state: {
       id: 'n',
       always: [
@@ -166,7 +166,7 @@ const goldens: Record<NodeKind, Golden> = {
   },
   switch_stage: {
     outcomes: ['retain_develop', 'keep_reactivate', 'default'],
-    summary: 'Switch by stage: retain_develop, keep_reactivate',
+    summary: 'Switch by stage: Retain & develop, Keep & reactivate',
     state: {
       id: 'n',
       always: [

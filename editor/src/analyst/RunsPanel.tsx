@@ -7,7 +7,9 @@ import { useEditor } from '../store/context.js';
 import { EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
 import type { JourneyEdge, JourneyGraphInput, JourneyNode } from '../../../workflows/index.js';
 import { getRun, listRuns, replayRun, type ReplayOutcome, type RunDetail, type RunSummary } from './api.js';
-import { describeInput, formatDuration, pathUpToStep, showValue, whyThisBranch, type InputLike, type StepLike } from './explain.js';
+import { describeInput, formatDuration, pathUpToStep, showValue, timerLabel, whyThisBranch, type InputLike, type StepLike } from './explain.js';
+import { RunSurgery } from './RunSurgery.js';
+import { BulkReplay } from './BulkReplay.js';
 
 /**
  * Run inspector (Runs tab): the journey's runs with filters by customer and status; one run's
@@ -24,10 +26,11 @@ type RecordedStep = StepLike & { at: number; input: InputLike; stateAfter: strin
 const runStatus = (r: { status: string; outcome: string | null }): string => (r.status === 'active' ? 'active' : (r.outcome ?? 'done'));
 const statusClass = (s: string): string => (s === 'active' ? 'badge-live' : s === 'converted' ? 'badge-converted' : s === 'failed' ? 'badge-error' : 'badge-draft');
 
-const RunList = ({ journeyId, initialCustomer, onOpen }: { journeyId: string; initialCustomer: string; onOpen: (id: string) => void }): ReactElement => {
-  const [customer, setCustomer] = useState(initialCustomer);
-  const [status, setStatus] = useState<'' | 'active' | 'done'>('');
-  const [filters, setFilters] = useState({ customer: initialCustomer, status: '' as '' | 'active' | 'done' });
+type RunFilters = { customer: string; status: '' | 'active' | 'done' };
+
+const RunList = ({ journeyId, filters, onFilters, onOpen }: { journeyId: string; filters: RunFilters; onFilters: (filters: RunFilters) => void; onOpen: (id: string) => void }): ReactElement => {
+  const [customer, setCustomer] = useState(filters.customer);
+  const [status, setStatus] = useState(filters.status);
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +58,7 @@ const RunList = ({ journeyId, initialCustomer, onOpen }: { journeyId: string; in
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setFilters({ customer, status });
+    onFilters({ customer, status });
   };
 
   return (
@@ -72,6 +75,7 @@ const RunList = ({ journeyId, initialCustomer, onOpen }: { journeyId: string; in
         </button>
       </form>
       {error ? <ErrorState message={`Could not load runs: ${error}`} onRetry={() => void load()} /> : null}
+      {runs && runs.length > 0 ? <BulkReplay journeyId={journeyId} onOpen={onOpen} /> : null}
       {runs === null ? (
         <Spinner label="Loading runs…" />
       ) : runs.length === 0 && !error ? (
@@ -131,6 +135,7 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
   const [index, setIndex] = useState(0);
   const [replay, setReplay] = useState<{ state: 'idle' } | { state: 'running' } | { state: 'done'; result: ReplayOutcome } | { state: 'error'; message: string }>({ state: 'idle' });
   const [attempt, setAttempt] = useState(0);
+  const [changed, setChanged] = useState<string | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -170,6 +175,8 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
     },
     [nodes, edges],
   );
+
+  const timerName = useCallback((timerId: string) => timerLabel(timerId, (id) => nodes.find((n) => n.id === id)?.label), [nodes]);
 
   const doReplay = async () => {
     setReplay({ state: 'running' });
@@ -219,6 +226,22 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
       </div>
       {replay.state === 'done' ? <ReplayResult result={replay.result} /> : null}
       {replay.state === 'error' ? <ErrorState message={`Replay failed: ${replay.message}`} /> : null}
+      {changed ? (
+        <p className="callout callout-ok small" role="status" data-testid="surgery-done">
+          <Icon name="check" size={13} /> {changed}
+        </p>
+      ) : null}
+      {run.status === 'active' ? (
+        <RunSurgery
+          run={run}
+          nodes={nodes}
+          onDone={(message) => {
+            setChanged(message);
+            setReplay({ state: 'idle' });
+            setAttempt((a) => a + 1);
+          }}
+        />
+      ) : null}
 
       {steps.length === 0 ? (
         <EmptyState title="No steps recorded" />
@@ -252,7 +275,7 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
                 <button type="button" className="step-time step-pick" onClick={() => setIndex(i)} aria-label={`show the path up to step ${step.seq}`} aria-pressed={i === index}>
                   #{step.seq}
                 </button>
-                <strong>{describeInput(step.input)}</strong>
+                <strong>{describeInput(step.input, timerName)}</strong>
               </div>
               <div className="muted small">
                 {when(step.at)} · <code>{step.stateBefore ?? '(start)'}</code> → <code>{step.stateAfter}</code>
@@ -319,7 +342,7 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
         <ul className="run-timers" data-testid="run-timers">
           {run.timers.map((t) => (
             <li key={t.timerId} className="step-timer">
-              <Icon name="clock" size={13} /> <code>{t.timerId}</code> due {when(t.dueAt)} ({formatDuration(t.dueAt - Date.now())} from now)
+              <Icon name="clock" size={13} /> <span title={t.timerId}>{timerLabel(t.timerId, (id) => nodes.find((n) => n.id === id)?.label)}</span>, due {when(t.dueAt)} ({formatDuration(t.dueAt - Date.now())} from now)
             </li>
           ))}
         </ul>
@@ -332,17 +355,18 @@ const RunDetailView = ({ runId, onBack, onCustomer }: { runId: string; onBack: (
 export const RunsPanel = (): ReactElement => {
   const journeyId = useEditor((s) => s.history.present.id);
   const [open, setOpen] = useState<string | null>(null);
-  const [customer, setCustomer] = useState('');
+  // Kept here so "All runs" comes back to the list as it was filtered.
+  const [filters, setFilters] = useState<RunFilters>({ customer: '', status: '' });
   return open ? (
     <RunDetailView
       runId={open}
       onBack={() => setOpen(null)}
       onCustomer={(id) => {
-        setCustomer(id);
+        setFilters({ customer: id, status: '' });
         setOpen(null);
       }}
     />
   ) : (
-    <RunList key={customer} journeyId={journeyId} initialCustomer={customer} onOpen={setOpen} />
+    <RunList journeyId={journeyId} filters={filters} onFilters={setFilters} onOpen={setOpen} />
   );
 };

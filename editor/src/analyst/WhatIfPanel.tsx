@@ -173,6 +173,8 @@ export const WhatIfPanel = ({ liveVersion }: { liveVersion: number | null }): Re
   const [view, setView] = useState<BacktestView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const saveState = useEditor((s) => s.save.state);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const alive = useRef(true);
 
@@ -204,6 +206,7 @@ export const WhatIfPanel = ({ liveVersion }: { liveVersion: number | null }): Re
     setError(null);
     setOverlay(null);
     setView(null);
+    setCancelling(false);
     const fromMs = Date.parse(`${from}T00:00:00Z`);
     const toMs = Date.parse(`${to}T00:00:00Z`);
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) return setError('Pick both dates.');
@@ -222,9 +225,13 @@ export const WhatIfPanel = ({ liveVersion }: { liveVersion: number | null }): Re
 
   const cancel = async () => {
     if (!view) return;
+    setCancelling(true);
     try {
-      setView(await cancelBacktest(view.id));
+      // The job stops after the pages in flight; keep polling until it says so.
+      const next = await cancelBacktest(view.id);
+      setView(next);
       clearTimeout(timer.current);
+      if (next.status === 'running') poll(next.id);
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -263,7 +270,13 @@ export const WhatIfPanel = ({ liveVersion }: { liveVersion: number | null }): Re
           <span>Compare with live{liveVersion !== null ? ` (v${liveVersion})` : ' — not published'}</span>
         </label>
         <div className="test-run-bar">
-          <button type="submit" className="btn btn-primary" disabled={starting || running} data-testid="whatif-start">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={starting || running || (version === 'draft' && saveState !== 'saved')}
+            title={version === 'draft' && saveState !== 'saved' ? (saveState === 'failed' ? 'The draft could not be saved; the simulation runs the saved draft.' : 'Saving the draft first…') : undefined}
+            data-testid="whatif-start"
+          >
             <Icon name="play" size={14} /> {starting ? 'Starting…' : 'Start simulation'}
           </button>
         </div>
@@ -273,11 +286,11 @@ export const WhatIfPanel = ({ liveVersion }: { liveVersion: number | null }): Re
         <div className="whatif-progress-box" data-testid="whatif-progress">
           <div className="whatif-progress-head">
             <span>
-              {view.status === 'running' ? 'Simulating…' : view.status === 'done' ? 'Done' : view.status === 'cancelled' ? 'Cancelled' : 'Failed'} · {view.progress.customers.toLocaleString()} of {view.progress.totalCustomers.toLocaleString()} customers
+              {view.status === 'running' ? (cancelling ? 'Cancelling…' : 'Simulating…') : view.status === 'done' ? 'Done' : view.status === 'cancelled' ? 'Cancelled' : 'Failed'} · {view.status === 'running' && view.progress.totalCustomers === 0 ? 'finding the customers with events in the window…' : `${view.progress.customers.toLocaleString()} of ${view.progress.totalCustomers.toLocaleString()} customers`}
               {view.progress.eventsPerSecond > 0 ? ` · ${Math.round(view.progress.eventsPerSecond).toLocaleString()} events/s` : ''}
             </span>
             {running ? (
-              <button type="button" className="btn btn-small" onClick={() => void cancel()} data-testid="whatif-cancel">
+              <button type="button" className="btn btn-small" disabled={cancelling} onClick={() => void cancel()} data-testid="whatif-cancel">
                 Cancel
               </button>
             ) : null}

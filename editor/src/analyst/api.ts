@@ -10,6 +10,18 @@ export type RunSummary = Awaited<ReturnType<typeof listRuns>>['runs'][number];
 export const getRun = (id: string) => call(api.v1.runs[':id'].$get({ param: { id } }));
 export type RunDetail = Awaited<ReturnType<typeof getRun>>;
 
+/** One surgery on an active run (the route reads its body itself, so `hc` does not type it). */
+export type SurgeryRequest =
+  | { action: 'cancel'; reason: string }
+  | { action: 'move'; nodeId: string; reason: string }
+  | { action: 'fire_timer' | 'skip_timer'; timerId: string; reason: string }
+  | { action: 'reschedule_timer'; timerId: string; dueAt: number; reason: string };
+export const runSurgery = (id: string, request: SurgeryRequest) => call(api.v1.runs[':id'].surgery.$post({ param: { id } }, jsonBody(request)));
+
+/** Replays every run of a journey (the regression check after an upgrade). */
+export const replayJourney = (id: string) => call(api.v1.journeys[':id'].replay.$post({ param: { id } }));
+export type BulkReplayOutcome = Awaited<ReturnType<typeof replayJourney>>;
+
 export const replayRun = (id: string) => call(api.v1.runs[':id'].replay.$post({ param: { id } }));
 export type ReplayOutcome = Awaited<ReturnType<typeof replayRun>>;
 

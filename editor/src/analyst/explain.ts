@@ -37,10 +37,14 @@ export const seenText = (seen: GuardLike['seen']): string => seen.map((s) => `${
 
 const negate = (question: string): string => (question === 'rule holds' ? 'rule does not hold' : /^exit rule \d+ holds$/.test(question) ? question.replace(' holds', ' does not hold') : `not ${question}`);
 
-/** The outcome the run left `nodeId` through in this step (the edge to the next node on its path), or null. */
-export const outcomeTaken = (step: Pick<StepLike, 'path'>, nodeId: string, edges: readonly EdgeLike[]): string | null => {
+/**
+ * The outcome the run left `nodeId` through in this step (the edge to the next node on its path),
+ * or null. A node the run was waiting in before the step (a wait that received its event or timed
+ * out) is not on the step's path: it left it for the path's first node.
+ */
+export const outcomeTaken = (step: Pick<StepLike, 'path' | 'stateBefore'>, nodeId: string, edges: readonly EdgeLike[]): string | null => {
   const at = step.path.indexOf(nodeId);
-  const next = at >= 0 ? step.path[at + 1] : undefined;
+  const next = at >= 0 ? step.path[at + 1] : nodeId === step.stateBefore ? step.path[0] : undefined;
   if (next === undefined) return null;
   return edges.find((e) => e.source === nodeId && e.target === next)?.outcome ?? null;
 };
@@ -122,8 +126,9 @@ export type InputLike =
   | { type: 'start'; triggerNodeId: string; event: unknown }
   | { type: 'move'; toNodeId: string; by: string; reason: string }
   | { type: 'end'; by: string; reason: string }
+  | { type: 'timer_change'; timerId: string; dueAt: number | null; by: string; reason: string }
   | { type: 'event'; event: unknown }
-  | { type: 'timer'; timerId: string };
+  | { type: 'timer'; timerId: string; by?: string; reason?: string };
 
 const eventName = (event: unknown): string | null => {
   if (!event || typeof event !== 'object') return null;
@@ -132,15 +137,21 @@ const eventName = (event: unknown): string | null => {
   return typeof e.type === 'string' ? e.type.replace(/_/g, ' ') : null;
 };
 
-/** What started a step, in words. */
-export const describeInput = (input: InputLike): string => {
+const at = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+
+/** What started a step, in words (surgery steps say who and why). */
+export const describeInput = (input: InputLike, timerName: (timerId: string) => string = (id) => `Timer ${id}`): string => {
   switch (input.type) {
     case 'start': {
       const name = eventName(input.event);
       return `Entered through ${input.triggerNodeId}${name ? ` on ${name}` : ''}`;
     }
     case 'event': return `Event ${eventName(input.event) ?? 'received'}`;
-    case 'timer': return 'A wait ended (timer fired)';
+    case 'timer': return input.by ? `${timerName(input.timerId)} fired early by ${input.by}${input.reason ? ` (${input.reason})` : ''}` : 'A wait ended (timer fired)';
+    case 'timer_change':
+      return input.dueAt === null
+        ? `${timerName(input.timerId)} dropped by ${input.by} (${input.reason})`
+        : `${timerName(input.timerId)} rescheduled to ${at(input.dueAt)} by ${input.by} (${input.reason})`;
     case 'move': return `Moved to ${input.toNodeId} by ${input.by}${input.reason ? ` (${input.reason})` : ''}`;
     case 'end': return `Ended by ${input.by}: ${input.reason}`;
   }
@@ -161,4 +172,18 @@ export const formatDuration = (ms: number | null | undefined): string => {
   const d = Math.floor(abs / 86_400_000);
   const h = Math.round((abs % 86_400_000) / 3_600_000);
   return `${sign}${d} d${h > 0 ? ` ${h} h` : ''}`;
+};
+
+const timerWords: Record<string, string> = { timeout: 'Time-out', delay: 'End of the delay', until: 'End of the wait' };
+
+/**
+ * A pending timer as a reader says it: "Time-out of “Order within 14 days?”" for XState's
+ * `xstate.after.<node>:<delay>.<node>` ids; other ids as they are.
+ */
+export const timerLabel = (timerId: string, labelOf: (nodeId: string) => string | undefined): string => {
+  const match = /^xstate\.after\.([^:]+):([^.]+)\.(.+)$/.exec(timerId);
+  if (!match) return timerId;
+  const [, nodeId = '', delay = ''] = match;
+  const label = labelOf(nodeId);
+  return `${timerWords[delay] ?? `Timer “${delay}”`} of ${label ? `“${label}”` : nodeId}`;
 };

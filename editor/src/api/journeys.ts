@@ -38,9 +38,9 @@ export const exportJourney = async (id: string) => {
   return { format: document.format, journey: document.journey as unknown as JourneyGraphInput };
 };
 
-export const importJourney = (document: unknown) =>
-  // The import route reads any JSON (a document or a bare graph) and validates it itself.
-  call(api.v1.journeys.import.$post({}, jsonBody(document)));
+export const importJourney = (document: unknown, options: { replace?: boolean } = {}) =>
+  // The import route reads any JSON (a document or a bare graph) and its query itself, so `hc` types neither.
+  call(api.v1.journeys.import.$post((options.replace ? { query: { replace: 'true' } } : {}) as Record<string, never>, jsonBody(document)));
 
 export const journeyStats = (id: string) => call(api.v1.journeys[':id'].stats.$get({ param: { id } }));
 export type JourneyStats = Awaited<ReturnType<typeof journeyStats>>;

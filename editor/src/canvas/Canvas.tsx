@@ -5,7 +5,6 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
-  useNodesInitialized,
   useReactFlow,
   type Connection,
   type Edge,
@@ -17,10 +16,9 @@ import { nodeTypes } from '../nodes/registry.js';
 import type { FlowNode } from '../nodes/node-ui.js';
 import { useEditor, useEditorStoreApi } from '../store/context.js';
 import { nodeWidth } from '../graph/layout.js';
+import { initialViewport } from '../graph/viewport.js';
 
 export const paletteMime = 'application/x-rapport-node-kind';
-/** Below this zoom node text is too small to read; the first view does not go below it. */
-const readableZoom = 0.6;
 
 const categoryColour: Record<string, string> = {
   trigger: '#12a27c',
@@ -186,28 +184,15 @@ export const Canvas = ({ readOnly }: { readOnly: boolean }): ReactElement => {
     [flow, store, readOnly],
   );
 
-  // First view: the whole journey when it fits legibly; otherwise readable zoom, starting at the triggers (left).
+  // First view (see initialViewport): from the stored positions, so it does not wait for steps to
+  // render — with many steps only those in view are rendered, and none may be at the default view.
   const container = useRef<HTMLDivElement>(null);
-  const initialised = useNodesInitialized();
-  // An empty journey keeps the default view: its first node must not pull the viewport around.
-  const placed = useRef(store.getState().history.present.nodes.length === 0);
   useEffect(() => {
-    if (placed.current || !initialised || !container.current) return;
-    placed.current = true;
-    const all = flow.getNodes();
-    if (all.length === 0) return;
-    const bounds = flow.getNodesBounds(all);
+    if (!container.current) return;
     const { width, height } = container.current.getBoundingClientRect();
-    const pad = 48;
-    const fit = Math.min((width - 2 * pad) / Math.max(bounds.width, 1), (height - 2 * pad) / Math.max(bounds.height, 1), 1);
-    if (fit >= readableZoom) {
-      void flow.fitView({ padding: 0.2, maxZoom: 1 });
-      return;
-    }
-    const zoom = Math.max(readableZoom, Math.min(0.8, fit));
-    const y = bounds.height * zoom < height - 2 * pad ? height / 2 - (bounds.y + bounds.height / 2) * zoom : pad - bounds.y * zoom;
-    void flow.setViewport({ x: pad - bounds.x * zoom, y, zoom });
-  }, [initialised, flow]);
+    const viewport = initialViewport(store.getState().history.present, { width, height });
+    if (viewport) void flow.setViewport(viewport);
+  }, [flow, store]);
 
   // Centre a node asked for by the findings list (or test results).
   useEffect(() => {

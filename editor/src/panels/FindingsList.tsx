@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { nodeKindDefinition } from '../../../workflows/index.js';
 import { useEditor } from '../store/context.js';
 import { Icon } from '../nodes/icons.js';
 
@@ -7,6 +8,7 @@ export const FindingsList = (): ReactElement => {
   const findings = useEditor((s) => s.findings);
   const validated = useEditor((s) => s.validated !== null);
   const edges = useEditor((s) => s.history.present.edges);
+  const nodes = useEditor((s) => s.history.present.nodes);
   const focusNode = useEditor((s) => s.focusNode);
   const select = useEditor((s) => s.select);
   if (!validated) return <p className="muted">Checking the journey…</p>;
@@ -23,6 +25,9 @@ export const FindingsList = (): ReactElement => {
       {sorted.map((f, i) => {
         const edge = f.edgeId ? edges.find((e) => e.id === f.edgeId) : undefined;
         const target = f.nodeId ?? edge?.source;
+        // The step as the canvas shows it (its name, else its kind), then its id.
+        const node = target ? nodes.find((n) => n.id === target) : undefined;
+        const where = node ? `${node.label || nodeKindDefinition(node.kind).label} (${node.id})` : target;
         return (
           <li key={i}>
             <button
@@ -38,7 +43,7 @@ export const FindingsList = (): ReactElement => {
               <Icon name={f.severity === 'error' ? 'error' : 'warning'} size={14} />
               <span>
                 {f.message}
-                {target ? <span className="finding-where"> — {target}</span> : null}
+                {where ? <span className="finding-where"> — {where}</span> : null}
               </span>
             </button>
           </li>

@@ -6,6 +6,28 @@ import { EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
 
 export const liveRefreshMs = 5000;
 
+/** With nobody in the journey yet: how to send it someone (the trigger's Segment track call). */
+const NobodyYet = (): ReactElement => {
+  const events = useEditor((s) => s.history.present.nodes.flatMap((n) => (n.kind === 'trigger_event' && typeof n.params.event === 'string' && n.params.event !== '' ? [n.params.event] : [])));
+  const first = events[0];
+  return (
+    <div className="callout" data-testid="live-hint">
+      <strong>Nobody has entered yet</strong>
+      {first ? (
+        <>
+          <span>Send the trigger’s event for a customer — from your site (Segment’s track call) or with the write key that <code>npm start</code> printed:</span>
+          <pre className="code-block">{`curl -u '<write key>:' -H 'content-type: application/json' \\
+  -d '${JSON.stringify({ userId: 'ada', event: first })}' \\
+  ${window.location.origin}/v1/track`}</pre>
+          <span>The counts on the steps change within a few seconds.</span>
+        </>
+      ) : (
+        <span>Customers enter when the journey’s trigger fires; the counts on the steps change within a few seconds.</span>
+      )}
+    </div>
+  );
+};
+
 /** Live view: totals here, per-step counts on the canvas; refreshed every few seconds while open. */
 export const LivePanel = ({ liveVersion }: { liveVersion: number | null }): ReactElement => {
   const journeyId = useEditor((s) => s.history.present.id);
@@ -61,6 +83,7 @@ export const LivePanel = ({ liveVersion }: { liveVersion: number | null }): Reac
               <span className="stat-label">exited</span>
             </div>
           </div>
+          {stats.activeRuns + stats.converted + stats.exited === 0 ? <NobodyYet /> : null}
           <p className="muted small">
             Live version v{stats.version ?? '—'}. Each step shows how many customers wait there now and how often it was entered (all versions).{' '}
             {updated ? `Updated ${new Date(updated).toLocaleTimeString()}; refreshes every ${liveRefreshMs / 1000} s.` : ''}

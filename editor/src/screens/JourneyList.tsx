@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
-import { errorMessage } from '../api/client.js';
+import { ApiFailure, errorMessage } from '../api/client.js';
 import { archiveJourney, createJourney, exportJourney, getJourney, importJourney, listJourneys, saveDraft, type JourneySummary } from '../api/journeys.js';
 import { normaliseDraft } from '../graph/operations.js';
 import { Icon } from '../nodes/icons.js';
 import { Dialog, EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
+import { ImportConflictDialog, type ImportConflict } from './ImportConflictDialog.js';
 import { StatusBadge } from './StatusBadge.js';
 
 type Action = { kind: 'create' } | { kind: 'rename'; journey: JourneySummary } | { kind: 'archive'; journey: JourneySummary } | null;
@@ -28,6 +29,7 @@ export const JourneyList = ({ onOpen }: { onOpen: (id: string) => void }): React
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<ImportConflict | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(() => {
@@ -85,7 +87,15 @@ export const JourneyList = ({ onOpen }: { onOpen: (id: string) => void }): React
       } catch {
         throw new Error(`${file.name} is not a JSON file`);
       }
-      const result = await importJourney(document);
+      let result;
+      try {
+        result = await importJourney(document);
+      } catch (e) {
+        // The file's journey id is taken (e.g. re-importing an export): ask what to do.
+        if (!(e instanceof ApiFailure && e.code === 'journey_exists')) throw e;
+        setConflict({ fileName: file.name, id: /"([^"]+)"/.exec(e.message)?.[1] ?? '', document });
+        return `${file.name}: a journey with its id exists — choose how to import it.`;
+      }
       return `Imported “${result.journey.name}” as ${result.journey.id}${result.journey.valid ? '' : ' (it has problems to fix before publishing)'}.`;
     });
 
@@ -222,6 +232,17 @@ export const JourneyList = ({ onOpen }: { onOpen: (id: string) => void }): React
             {actionError ? <p className="callout callout-error" role="alert">{actionError}</p> : null}
           </form>
         </Dialog>
+      ) : null}
+      {conflict ? (
+        <ImportConflictDialog
+          conflict={conflict}
+          onClose={() => setConflict(null)}
+          onDone={(text) => {
+            setConflict(null);
+            setMessage(text);
+            load();
+          }}
+        />
       ) : null}
       {action?.kind === 'archive' ? (
         <Dialog

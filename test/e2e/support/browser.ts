@@ -1,14 +1,13 @@
 /**
- * The browser-test harness shared by the e2e files: builds the editor when needed, starts the whole
- * product in-process (`startServer`: API, worker, dispatcher) on a free port with fixed keys — on
- * PGlite in memory, or on a fresh PostgreSQL database when DATABASE_URL is set — and drives Debian's
- * /usr/bin/chromium through playwright-core (no browser is downloaded). Screenshots go to
- * test/e2e/output/ (kept by CI, not committed).
+ * The browser harness of the end-to-end tests and the editor benchmark: Debian's /usr/bin/chromium
+ * driven by playwright-core (no browser is downloaded), the real server in-process (`startServer`:
+ * API, worker, dispatcher) on a free port — on PGlite in memory, or on a fresh PostgreSQL database
+ * when DATABASE_URL is set — and small helpers for the canvas.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { testConfig } from '../../../server/config.js';
 import { startServer, type RunningServer } from '../../../server/start.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
@@ -40,10 +39,14 @@ export interface Session {
   database: TestDatabase;
   browser: Browser;
   page: Page;
+  /** Page errors and console errors; the suites expect none. */
   errors: string[];
 }
 
-export const start = async (examples: boolean): Promise<Session> => {
+/** Builds the editor if needed, starts the product and a browser at 1280×800. */
+export const start = async (examples: boolean, options: { downloads?: boolean } = {}): Promise<Session> => {
+  mkdirSync(outputDir, { recursive: true });
+  buildEditor();
   const database = await createTestDatabase();
   const server = await startServer(
     testConfig({
@@ -58,7 +61,7 @@ export const start = async (examples: boolean): Promise<Session> => {
     () => undefined,
   );
   const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs, timeout: 30_000 });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: options.downloads ?? false });
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -71,6 +74,19 @@ export const stop = async (session: Session | undefined): Promise<void> => {
   await session.browser.close().catch(() => undefined);
   await session.server.stop().catch(() => undefined);
   await session.database.drop().catch(() => undefined);
+};
+
+/**
+ * Forgets the browser's reports of failed requests a test caused on purpose (Chromium logs every
+ * 4xx answer as a console error): waits until one with `status` arrived, then drops those.
+ */
+export const expectRefused = (session: Session, status: number): Promise<void> =>
+  expectConsoleErrors(session, (e) => e.includes(`status of ${status}`), `the ${status}`);
+
+/** Forgets the console errors a test caused on purpose (a refused request shows as one), once the browser reported them. */
+export const expectConsoleErrors = async (session: Session, match: (error: string) => boolean, what: string): Promise<void> => {
+  await until(`the browser to report ${what}`, async () => session.errors.some(match));
+  session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !match(e)));
 };
 
 export const shot = async (page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> => {
@@ -89,6 +105,31 @@ export const until = async (what: string, check: () => Promise<boolean>, timeout
   }
 };
 
+export const centre = async (locator: Locator): Promise<{ x: number; y: number }> => {
+  await locator.waitFor({ state: 'visible' });
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('element has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** Waits until the canvas viewport stops moving (zoom and fit animate). */
+export const settle = async (page: Page): Promise<void> => {
+  let last = '';
+  await until('the viewport to settle', async () => {
+    const transform = await page.locator('.react-flow__viewport').evaluate((e) => (e as HTMLElement).style.transform);
+    const settled = transform === last;
+    last = transform;
+    return settled;
+  });
+};
+
+/** Zoom to fit (toolbar) before a screenshot, so the steps are readable. */
+export const fit = async (page: Page): Promise<void> => {
+  await page.getByTestId('zoom-fit').click();
+  await new Promise((r) => setTimeout(r, 350)); // the fit animates for 300 ms
+  await settle(page);
+};
+
 export const signIn = async (page: Page, url: string) => {
   await page.goto(`${url}/`);
   await page.getByTestId('signin-key').fill(adminKey);
@@ -96,12 +137,24 @@ export const signIn = async (page: Page, url: string) => {
   await page.getByTestId('new-journey').waitFor();
 };
 
-/**
- * Forgets the browser's reports of failed requests a test caused on purpose (Chromium logs every
- * 4xx answer as a console error): waits until one with `status` arrived, then drops those.
- */
-export const expectRefused = async (session: Session, status: number): Promise<void> => {
-  const mark = `status of ${status}`;
-  await until(`the browser to report the ${status}`, async () => session.errors.some((e) => e.includes(mark)));
-  session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !e.includes(mark)));
+/** Calls the management API with the admin key (test set-up and checks). */
+export const adminApi = async <T = unknown>(session: Session, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+  const response = await fetch(`${session.server.url}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { authorization: `Bearer ${adminKey}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+};
+
+/** Sends a Segment call with the write key (`track`, `identify`). */
+export const segment = async (session: Session, call: 'track' | 'identify', body: Record<string, unknown>): Promise<void> => {
+  const response = await fetch(`${session.server.url}/v1/${call}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`${call} answered ${response.status}: ${await response.text()}`);
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { checkedRuleSchema, type Rule } from '../../rule.js';
+import { checkedRuleSchema } from '../../rule.js';
+import { describeRule } from '../../rule-text.js';
 import { toJson } from '../fragments.js';
 import { defineNodeKind } from '../kind.js';
 
-const countConditions = (rule: Rule): number => (rule.kind === 'group' ? rule.rules.reduce((n, r) => n + countConditions(r), 0) : 1);
 
 export const conditionRule = defineNodeKind({
   kind: 'condition_rule',
@@ -23,11 +23,7 @@ export const conditionRule = defineNodeKind({
     },
   },
   outcomes: () => ['yes', 'no'],
-  summary: (p) => {
-    const n = countConditions(p.rule);
-    if (p.rule.kind === 'condition') return `If ${p.rule.field.replace(/^customer\.(traits\.)?/, '')} ${p.rule.operator} ${JSON.stringify(p.rule.value ?? '')}`;
-    return `If ${n} condition${n === 1 ? '' : 's'} (${p.rule.combinator.toUpperCase()})`;
-  },
+  summary: (p) => `If ${describeRule(p.rule)}`,
   compile: (p, ctx) => ({
     always: [
       { guard: { type: 'rapport.rule', params: toJson({ nodeId: ctx.nodeId, rule: p.rule }) }, target: ctx.target('yes') },

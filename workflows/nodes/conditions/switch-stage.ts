@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { stageIdSchema } from '../../domain.js';
 import { defineNodeKind } from '../kind.js';
+import { stageLabel } from '../../rule-text.js';
 
 export const switchStage = defineNodeKind({
   kind: 'switch_stage',
@@ -18,7 +19,7 @@ export const switchStage = defineNodeKind({
   }),
   example: { stages: ['retain_develop', 'keep_reactivate'] },
   outcomes: (p) => [...p.stages, 'default'],
-  summary: (p) => `Switch by stage: ${p.stages.join(', ')}`,
+  summary: (p) => `Switch by stage: ${p.stages.map(stageLabel).join(', ')}`,
   compile: (p, ctx) => ({
     always: [
       ...p.stages.map((stage) => ({

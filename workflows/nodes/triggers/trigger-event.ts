@@ -3,6 +3,7 @@ import { eventView } from '../../events.js';
 import { checkedRuleSchema } from '../../rule.js';
 import { matchNamedEvent, noMatch, passThrough } from '../fragments.js';
 import { defineNodeKind } from '../kind.js';
+import { describeRule } from '../../rule-text.js';
 
 export const triggerEvent = defineNodeKind({
   kind: 'trigger_event',
@@ -16,7 +17,7 @@ export const triggerEvent = defineNodeKind({
   }),
   example: { event: 'E-book Downloaded' },
   outcomes: () => ['next'],
-  summary: (p) => `When "${p.event}" happens${p.rule ? ' (with conditions)' : ''}`,
+  summary: (p) => `When "${p.event}" happens${p.rule ? `, if ${describeRule(p.rule)}` : ''}`,
   compile: (_p, ctx) => passThrough(ctx),
   trigger: {
     eventTypes: ['track'],
