@@ -8,8 +8,11 @@ export const liveRefreshMs = 5000;
 
 /** With nobody in the journey yet: how to send it someone (the trigger's Segment track call). */
 const NobodyYet = (): ReactElement => {
-  const events = useEditor((s) => s.history.present.nodes.flatMap((n) => (n.kind === 'trigger_event' && typeof n.params.event === 'string' && n.params.event !== '' ? [n.params.event] : [])));
-  const first = events[0];
+  // A string (or undefined), not a fresh array: a selector must return a stable value.
+  const first = useEditor((s) => {
+    for (const n of s.history.present.nodes) if (n.kind === 'trigger_event' && typeof n.params.event === 'string' && n.params.event !== '') return n.params.event;
+    return undefined;
+  });
   return (
     <div className="callout" data-testid="live-hint">
       <strong>Nobody has entered yet</strong>
