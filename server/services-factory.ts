@@ -5,6 +5,7 @@ import { createKeyStore } from './keys.js';
 import { createMetrics } from './metrics.js';
 import { prepareStoredSecrets } from './runtime/stored-secrets.js';
 import { resolveSecretKey } from './secret-key.js';
+import { createEffectHandoff } from './runtime/handoff.js';
 import { createVersionCache } from './runtime/versions.js';
 import type { Services } from './services.js';
 
@@ -50,6 +51,8 @@ export const createServices = async (config: Config, options: { now?: () => numb
     secrets: secretKey.box,
     metrics,
     versions: createVersionCache(database.db, now),
+    // A few rounds' worth: beyond that the dispatcher is behind and effects wait in the table.
+    handoff: createEffectHandoff(config.RAPPORT_DISPATCH_BATCH * 10),
     wake: () => listeners.forEach((listener) => listener()),
   };
   return { services, database, onWake: (listener) => void listeners.push(listener) };

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { KeyIdentity, KeyStore } from './keys.js';
 import type { Metrics } from './metrics.js';
 import type { SecretBox } from './secret-box.js';
+import type { EffectHandoff } from './runtime/handoff.js';
 import type { VersionCache } from './runtime/versions.js';
 
 /** What routes and runtime loops get instead of globals. */
@@ -18,6 +19,8 @@ export interface Services {
   secrets: SecretBox;
   metrics: Metrics;
   versions: VersionCache;
+  /** Effects the worker hands straight to this process's dispatcher (handoff.ts). */
+  handoff: EffectHandoff;
   /** Wakes the worker/dispatcher after a write (no polling delay for fresh work). */
   wake: () => void;
 }

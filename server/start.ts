@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { bootstrapWorkspace } from './bootstrap.js';
 import type { Config } from './config.js';
-import { runDispatcher } from './runtime/dispatcher.js';
+import { releaseHandedOver, runDispatcher } from './runtime/dispatcher.js';
 import { importExampleJourneys } from './runtime/journeys.js';
 import { runWorker } from './runtime/worker.js';
 import { createServices } from './services-factory.js';
@@ -67,6 +67,8 @@ export const startServer = async (config: Config, print: (line: string) => void 
       clearInterval(idle);
       clearTimeout(grace);
       await loops;
+      const released = await releaseHandedOver(services);
+      if (released > 0) services.log.info({ effects: released }, 'effects not yet performed given back to the outbox');
       await handle.database.close();
     })());
   return { url, services, stop };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../drizzle/db.js';
 import type { JsonValue } from '../../workflows/index.js';
-import { recordset } from '../runtime/batch-statements.js';
+import { anyKey, recordset, rowsCte } from '../runtime/batch-statements.js';
 import { createBatcher } from '../runtime/batcher.js';
 import type { Services } from '../services.js';
 import { tokenKey } from './unsubscribe.js';
@@ -77,7 +77,7 @@ export const createDispatchRound = (services: Services): DispatchRound => {
       db,
       sql`select k.i, c.traits, c.consent, c.cluster, c.timezone
         from ${recordset(inputs.map((k, i) => ({ i, workspace_id: k.workspaceId, customer_id: k.customerId })), 'k', 'i integer, workspace_id text, customer_id text')}
-        join customers c on c.workspace_id = k.workspace_id and c.id = k.customer_id`,
+        cross join lateral (select c.* from customers c where c.workspace_id = k.workspace_id and c.id = k.customer_id offset 0) c`,
     );
     const found = new Map(rows.map((r) => [r.i, r]));
     return inputs.map((_, i) => {
@@ -106,7 +106,8 @@ export const createDispatchRound = (services: Services): DispatchRound => {
     if (repeated.length > 0) {
       const rows = await queryRows<{ id: string; idempotency_key: string }>(
         db,
-        sql`select m.id, m.idempotency_key from mailbox m join ${recordset(repeated.map((key) => ({ key })), 'x', 'key text')} on m.idempotency_key = x.key`,
+        sql`with ${rowsCte('x', repeated.map((key) => ({ key })), 'key text')}
+          select m.id, m.idempotency_key from mailbox m where m.idempotency_key = ${anyKey('x', 'key')}`,
       );
       for (const row of rows) earlier.set(row.idempotency_key, row.id);
     }
@@ -133,8 +134,10 @@ export const createDispatchRound = (services: Services): DispatchRound => {
           'k',
           'i integer, workspace_id text, customer_id text, cap_since bigint, budget_since bigint',
         )}
-        left join effects e on e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
-          and e.status = 'sent' and e.channel in ('email', 'sms') and e.sent_at >= least(k.cap_since, k.budget_since)
+        left join lateral (
+          select e.id, e.sent_at, e.cost from effects e where e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
+            and e.status = 'sent' and e.channel in ('email', 'sms') and e.sent_at >= least(k.cap_since, k.budget_since) offset 0
+        ) e on true
         group by k.i`,
     );
     const found = new Map(rows.map((r) => [r.i, r]));

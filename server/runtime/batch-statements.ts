@@ -8,11 +8,25 @@ import { sql, type SQL } from 'drizzle-orm';
  * postgres.js) run the same text.
  *
  * Column lists name the database columns (drizzle/schema.ts); `rows` objects use the same names.
+ *
+ * Plans. PostgreSQL cannot see how many rows a JSON parameter holds and assumes 100; joined to a
+ * table of up to a few hundred thousand rows it then hashes the whole table — a sequential scan in
+ * every statement, milliseconds that grow with the table. So statements that find existing rows
+ * reach them through an index: selects per key in a LATERAL subquery (`offset 0` keeps PostgreSQL
+ * from flattening it back into a join), updates and deletes through `= any(array(select key …))`
+ * over the rows as a materialized CTE (`rowsCte`, `anyKey`).
  */
 
 /** `json_to_recordset($1::json) as <alias>(<columns>)` over `rows`. */
 export const recordset = (rows: readonly object[], alias: string, columns: string): SQL =>
   sql`json_to_recordset(${JSON.stringify(rows)}::json) as ${sql.raw(alias)}(${sql.raw(columns)})`;
+
+/** `<name> as materialized (select * from <rows>)`, for `with …`: the rows once, for the join and for `anyKey`. */
+export const rowsCte = (name: string, rows: readonly object[], columns: string): SQL =>
+  sql`${sql.raw(name)} as materialized (select * from ${recordset(rows, name, columns)})`;
+
+/** `any(array(select <column> from <cte>))`: the keys as an array, so that `t.key = anyKey(…)` is an index condition. */
+export const anyKey = (cte: string, column: string): SQL => sql.raw(`any(array(select ${column} from ${cte}))`);
 
 /** Customer keys as a relation `k(workspace_id, customer_id)`. */
 export const customerKeys = (keys: readonly { workspaceId: string; customerId: string }[]): SQL =>
@@ -32,9 +46,10 @@ export interface CustomerWrite {
 }
 
 export const updateCustomers = (rows: readonly CustomerWrite[], now: number): SQL => sql`
+  with ${rowsCte('x', rows, 'workspace_id text, id text, traits jsonb, stage text, tags jsonb, timezone text')}
   update customers c set traits = x.traits, stage = x.stage, tags = x.tags, timezone = x.timezone, updated_at = ${now}
-  from ${recordset(rows, 'x', 'workspace_id text, id text, traits jsonb, stage text, tags jsonb, timezone text')}
-  where c.workspace_id = x.workspace_id and c.id = x.id`;
+  from x
+  where c.workspace_id = x.workspace_id and c.id = x.id and c.workspace_id = ${anyKey('x', 'workspace_id')} and c.id = ${anyKey('x', 'id')}`;
 
 export interface RunWrite {
   id: string;
@@ -60,10 +75,11 @@ export const insertRuns = (rows: readonly RunWrite[]): SQL => sql`
   from ${recordset(rows, 'x', runColumns)}`;
 
 export const updateRuns = (rows: readonly RunWrite[]): SQL => sql`
+  with ${rowsCte('x', rows, runColumns)}
   update runs r set status = x.status, outcome = x.outcome, reason = x.reason, current_node = x.current_node, state = x.state,
     version = x.version, ended_at = x.ended_at
-  from ${recordset(rows, 'x', runColumns)}
-  where r.id = x.id`;
+  from x
+  where r.id = x.id and r.id = ${anyKey('x', 'id')}`;
 
 export interface StepWrite {
   run_id: string;
@@ -99,7 +115,7 @@ export interface EffectWrite {
   created_at: number;
 }
 
-/** Outbox rows in the order given (their ids follow it); an idempotency key already stored is skipped. */
+/** Outbox rows in the order given (their ids follow it); an idempotency key already stored is skipped (and not returned). */
 export const insertEffects = (rows: readonly EffectWrite[]): SQL => sql`
   insert into effects (workspace_id, customer_id, run_id, step_seq, action_index, node_id, idempotency_key, channel, payload, cost, status, last_error, attempts, next_attempt_at, created_at)
   select workspace_id, customer_id, run_id, step_seq, action_index, node_id, idempotency_key, channel, payload, cost, status, last_error, attempts, next_attempt_at, created_at
@@ -108,14 +124,17 @@ export const insertEffects = (rows: readonly EffectWrite[]): SQL => sql`
     'x',
     'workspace_id text, customer_id text, run_id text, step_seq integer, action_index integer, node_id text, idempotency_key text, channel text, payload jsonb, cost real, status text, last_error text, attempts integer, next_attempt_at bigint, created_at bigint',
   )}
-  on conflict (idempotency_key) do nothing`;
+  on conflict (idempotency_key) do nothing
+  returning id::float8 as id, idempotency_key`;
 
 /** Every timer of the given runs. */
 export const deleteTimersOfRuns = (runIds: readonly string[]): SQL => sql`
-  delete from timers t using ${recordset(runIds.map((id) => ({ run_id: id })), 'x', 'run_id text')} where t.run_id = x.run_id`;
+  with ${rowsCte('x', runIds.map((id) => ({ run_id: id })), 'run_id text')}
+  delete from timers t where t.run_id = ${anyKey('x', 'run_id')}`;
 
 export const deleteTimers = (rows: readonly { run_id: string; timer_id: string }[]): SQL => sql`
-  delete from timers t using ${recordset(rows, 'x', 'run_id text, timer_id text')} where t.run_id = x.run_id and t.timer_id = x.timer_id`;
+  with ${rowsCte('x', rows, 'run_id text, timer_id text')}
+  delete from timers t using x where t.run_id = x.run_id and t.timer_id = x.timer_id and t.run_id = ${anyKey('x', 'run_id')}`;
 
 export interface TimerWrite {
   run_id: string;
@@ -146,5 +165,5 @@ export const insertStageChanges = (rows: readonly StageChangeWrite[]): SQL => sq
   from ${recordset(rows, 'x', 'workspace_id text, customer_id text, from_stage text, to_stage text, cause text, at bigint')}`;
 
 export const markEventsProcessed = (seqs: readonly number[], now: number): SQL => sql`
-  update events e set processed_at = ${now}
-  from ${recordset(seqs.map((seq) => ({ seq })), 'x', 'seq bigint')} where e.seq = x.seq`;
+  with ${rowsCte('x', seqs.map((seq) => ({ seq })), 'seq bigint')}
+  update events e set processed_at = ${now} where e.seq = ${anyKey('x', 'seq')}`;

@@ -10,6 +10,9 @@ import type { Services } from '../services.js';
 import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
 import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
+import { anyKey, rowsCte } from './batch-statements.js';
+import { leaseMs } from './handoff.js';
+import { queryRows } from '../../drizzle/db.js';
 
 export { backoffCapMs, retryDelayMs } from './retry-schedule.js';
 
@@ -34,7 +37,7 @@ export { backoffCapMs, retryDelayMs } from './retry-schedule.js';
  *    (the schedule in retry-schedule.ts, at least what the provider's Retry-After asked) /
  *    failed (server/runtime/effect-outcomes.ts), and the attempt log in another.
  */
-export const leaseMs = 60_000;
+export { leaseMs } from './handoff.js';
 export interface DispatchOptions {
   /** Adapters to use instead of those configured from `services.config` (tests). */
   adapters?: ChannelAdapters;
@@ -73,7 +76,11 @@ export const channelAdaptersFor = (services: Services): ChannelAdapters => {
 /** Claims, performs and records one batch of due effects. */
 export const dispatchBatch = async (services: Services, options: DispatchOptions = {}): Promise<DispatchTally> => {
   const adapters = options.adapters ?? channelAdaptersFor(services);
-  const claimed = await claimDueEffects(services);
+  // Effects this process's worker just wrote leased to us first, then due ones from the table.
+  const batch = services.config.RAPPORT_DISPATCH_BATCH;
+  const handed = services.handoff.take(batch, services.now()).map((row) => ({ ...row, attempts: row.attempts + 1 }));
+  const handedIds = new Set(handed.map((row) => row.id));
+  const claimed = [...handed, ...(handed.length < batch ? await claimDueEffects(services, batch - handed.length) : [])];
   const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0, deferred: 0 };
   if (claimed.length === 0) return tally;
   const round = createDispatchRound(services);
@@ -94,7 +101,7 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
         const started = performance.now();
         try {
           const outcome = await perform(services, adapters, row, options.resolveHost, strategies, round);
-          performed.push({ row, outcome, startedAt, durationMs: Math.round(performance.now() - started) });
+          performed.push({ row, outcome, fence: handedIds.has(row.id) ? row.attempts - 1 : row.attempts, startedAt, durationMs: Math.round(performance.now() - started) });
         } catch (error) {
           // A bug, not a delivery problem: the effect stays claimed and is retried when its lease runs out.
           services.log.error({ err: error, effectId: row.id }, 'could not perform an effect');
@@ -119,15 +126,15 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
  * One statement, so one short transaction: lock due rows other claimers have not locked, count the
  * attempt and push them a lease ahead. Rows another process holds are skipped, never waited for.
  */
-const claimDueEffects = async (services: Services): Promise<EffectRow[]> => {
-  const { db, now, config } = services;
+const claimDueEffects = async (services: Services, limit: number): Promise<EffectRow[]> => {
+  const { db, now } = services;
   const at = now();
   const due = db
     .select({ id: effects.id })
     .from(effects)
     .where(and(eq(effects.status, 'pending'), lte(effects.nextAttemptAt, at)))
     .orderBy(asc(effects.nextAttemptAt), asc(effects.id))
-    .limit(config.RAPPORT_DISPATCH_BATCH)
+    .limit(limit)
     .for('update', { skipLocked: true });
   return db
     .update(effects)
@@ -187,6 +194,24 @@ const perform = async (
     const retry = problem.retryable && row.attempts < services.config.RAPPORT_MAX_ATTEMPTS;
     return { status: retry ? 'retry' : 'failed', error: problem };
   }
+};
+
+/**
+ * At shutdown, after the loops stopped: effects handed over by the worker but not performed are
+ * given back — due at once, for any process to claim — instead of waiting out their lease.
+ */
+export const releaseHandedOver = async (services: Services): Promise<number> => {
+  const rows = services.handoff.drain();
+  if (rows.length === 0) return 0;
+  const released = await queryRows<{ id: number }>(
+    services.db,
+    sql`with ${rowsCte('x', rows.map((r) => ({ id: r.id, leased_until: r.nextAttemptAt })), 'id bigint, leased_until bigint')}
+      update effects e set next_attempt_at = ${services.now()}
+      from x
+      where e.id = x.id and e.id = ${anyKey('x', 'id')} and e.status = 'pending' and e.attempts = 0 and e.next_attempt_at = x.leased_until
+      returning e.id`,
+  );
+  return released.length;
 };
 
 export interface RunDispatcherOptions extends DispatchOptions {

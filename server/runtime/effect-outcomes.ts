@@ -4,7 +4,7 @@ import type { effects } from '../../drizzle/schema.js';
 import type { JsonValue } from '../../workflows/index.js';
 import type { DeliveryError } from '../channels/adapter.js';
 import type { Services } from '../services.js';
-import { recordset } from './batch-statements.js';
+import { anyKey, recordset, rowsCte } from './batch-statements.js';
 import { retryDelayMs } from './retry-schedule.js';
 
 /**
@@ -22,7 +22,10 @@ export type Outcome =
   | { status: 'failed' | 'retry'; error: DeliveryError };
 
 export interface PerformedEffect {
+  /** The effect with this attempt counted (`attempts` is this attempt's number). */
   row: EffectRow;
+  /** `attempts` as the table holds it while the attempt runs: the outcome is stored only if it still does. */
+  fence: number;
   outcome: Outcome;
   /** When the attempt started (the services' clock) and how long it took. */
   startedAt: number;
@@ -38,7 +41,7 @@ interface OutcomeWrite {
   id: number;
   fence: number;
   status: 'pending' | 'sent' | 'skipped' | 'failed';
-  attempts: number | null;
+  attempts: number;
   next_attempt_at: number | null;
   sent_at: number | null;
   result: Record<string, JsonValue> | null;
@@ -47,8 +50,9 @@ interface OutcomeWrite {
 }
 
 /** The column values an outcome stores (null: keep the stored value, except `last_error`). */
-const outcomeWrite = (row: EffectRow, outcome: Outcome, at: number, maxAttempts: number, random: () => number): OutcomeWrite => {
-  const base = { id: row.id, fence: row.attempts, attempts: null, next_attempt_at: null, sent_at: null, result: null, cost: null };
+const outcomeWrite = ({ row, outcome, fence }: PerformedEffect, at: number, maxAttempts: number, random: () => number): OutcomeWrite => {
+  // A claim counted the attempt in the table already; an effect handed over by the worker counts it here.
+  const base = { id: row.id, fence, attempts: row.attempts, next_attempt_at: null, sent_at: null, result: null, cost: null };
   switch (outcome.status) {
     case 'sent':
       return { ...base, status: 'sent', sent_at: at, result: outcome.result, last_error: null, cost: outcome.cost ?? null };
@@ -77,18 +81,19 @@ export const recordOutcomes = async (services: Services, performed: readonly Per
   if (performed.length === 0) return [];
   const { db, log, metrics, config } = services;
   const at = services.now();
-  const writes = performed.map(({ row, outcome }) => outcomeWrite(row, outcome, at, config.RAPPORT_MAX_ATTEMPTS, random));
+  const writes = performed.map((effect) => outcomeWrite(effect, at, config.RAPPORT_MAX_ATTEMPTS, random));
   const changed = await queryRows<{ id: number }>(
     db,
-    sql`update effects e set status = x.status,
+    sql`with ${rowsCte('x', writes, 'id bigint, fence integer, status text, attempts integer, next_attempt_at bigint, sent_at bigint, result jsonb, last_error text, cost real')}
+      update effects e set status = x.status,
         attempts = coalesce(x.attempts, e.attempts),
         next_attempt_at = coalesce(x.next_attempt_at, e.next_attempt_at),
         sent_at = coalesce(x.sent_at, e.sent_at),
         result = coalesce(x.result, e.result),
         last_error = x.last_error,
         cost = coalesce(x.cost, e.cost)
-      from ${recordset(writes, 'x', 'id bigint, fence integer, status text, attempts integer, next_attempt_at bigint, sent_at bigint, result jsonb, last_error text, cost real')}
-      where e.id = x.id and e.attempts = x.fence and e.status = 'pending'
+      from x
+      where e.id = x.id and e.id = ${anyKey('x', 'id')} and e.attempts = x.fence and e.status = 'pending'
       returning e.id::float8 as id`,
   );
   const stored = new Set(changed.map((r) => Number(r.id)));

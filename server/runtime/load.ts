@@ -49,7 +49,7 @@ const customerRow = (r: CustomerRecord): CustomerRow => ({
 /**
  * Claims up to `limit` customers with unprocessed events or due timers (oldest work first among
  * the candidates) by locking their rows; rows another worker holds are skipped (FOR UPDATE SKIP
- * LOCKED). One statement: candidates and locks. The caller must read the customers' work in later
+ * LOCKED). One statement: candidates and locks (each candidate's row by its key, see batch-statements.ts). The caller must read the customers' work in later
  * statements (a fresh snapshot, taken while holding the locks), never in this one.
  */
 export const claimCustomers = async (db: Executor, now: number, limit: number): Promise<CustomerRow[]> => {
@@ -62,10 +62,10 @@ export const claimCustomers = async (db: Executor, now: number, limit: number): 
     )
     select c.workspace_id, c.id, c.traits, c.stage, c.cluster, c.timezone, c.consent, c.tags,
       c.created_at::float8 as created_at, c.updated_at::float8 as updated_at
-    from customers c
-    where (c.workspace_id, c.id) in (select workspace_id, customer_id from candidate)
-    limit ${limit}
-    for update of c skip locked`,
+    from candidate k cross join lateral (
+      select c.* from customers c where c.workspace_id = k.workspace_id and c.id = k.customer_id offset 0 for update skip locked
+    ) c
+    limit ${limit}`,
   );
   return rows.map(customerRow);
 };
@@ -159,8 +159,9 @@ export const loadActiveRuns = async (db: Executor, keys: readonly CustomerKey[])
   const rows = await queryRows<{ id: string; workspace_id: string; customer_id: string; journey_id: string; version: number; state: RunState }>(
     db,
     sql`select r.id, r.workspace_id, r.customer_id, r.journey_id, r.version, r.state
-      from runs r join ${customerKeys(keys)} on r.workspace_id = k.workspace_id and r.customer_id = k.customer_id
-      where r.status = 'active'`,
+      from ${customerKeys(keys)} cross join lateral (
+        select r.* from runs r where r.workspace_id = k.workspace_id and r.customer_id = k.customer_id and r.status = 'active' offset 0
+      ) r`,
   );
   return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, customerId: r.customer_id, journeyId: r.journey_id, version: r.version, state: r.state }));
 };
@@ -170,8 +171,9 @@ export const loadLatestEndedRuns = async (db: Executor, keys: readonly CustomerK
   const rows = await queryRows<{ workspace_id: string; customer_id: string; journey_id: string; entered_at: number }>(
     db,
     sql`select distinct on (r.workspace_id, r.customer_id, r.journey_id) r.workspace_id, r.customer_id, r.journey_id, r.entered_at::float8 as entered_at
-      from runs r join ${customerKeys(keys)} on r.workspace_id = k.workspace_id and r.customer_id = k.customer_id
-      where r.status = 'done'
+      from ${customerKeys(keys)} cross join lateral (
+        select r.* from runs r where r.workspace_id = k.workspace_id and r.customer_id = k.customer_id and r.status = 'done' offset 0
+      ) r
       order by r.workspace_id, r.customer_id, r.journey_id, r.entered_at desc`,
   );
   return rows.map((r) => ({ workspaceId: r.workspace_id, customerId: r.customer_id, journeyId: r.journey_id, enteredAt: r.entered_at }));
@@ -182,8 +184,10 @@ export const loadHistory = async (db: Executor, keys: readonly CustomerKey[], si
   const rows = await queryRows<{ workspace_id: string; customer_id: string; name: string | null; payload: Record<string, JsonValue>; at: number }>(
     db,
     sql`select e.workspace_id, e.customer_id, e.name, e.payload, e.at::float8 as at
-      from events e join ${customerKeys(keys)} on e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
-      where e.type in ('track', 'webhook') and e.processed_at is not null and e.at > ${since}
+      from ${customerKeys(keys)} cross join lateral (
+        select e.* from events e where e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
+          and e.type in ('track', 'webhook') and e.processed_at is not null and e.at > ${since} offset 0
+      ) e
       order by e.seq`,
   );
   const history = new Map<string, EventView[]>();

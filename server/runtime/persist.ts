@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import type { Executor } from '../../drizzle/db.js';
+import { queryRows, type Executor } from '../../drizzle/db.js';
 import type { effects } from '../../drizzle/schema.js';
 import type { AdvanceOutput, CustomerProfile, EffectRecord, Step } from '../../workflows/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   type StepWrite,
   type TimerWrite,
 } from './batch-statements.js';
+import { leaseMs, type EffectRow as StoredEffectRow } from './handoff.js';
 
 /** Writes of one worker batch, all inside the caller's transaction. */
 export interface CustomerOutcome {
@@ -75,7 +76,14 @@ const sameProfile = (a: CustomerProfile, b: CustomerProfile): boolean => JSON.st
  * connection: a batch costs about one round trip of writes however many customers it holds.
  * Statements run in the order issued; if one fails, the transaction fails as a whole.
  */
-export const persistOutcomes = async (tx: Executor, outcomes: readonly CustomerOutcome[], processedSeqs: readonly number[], now: number): Promise<void> => {
+export const persistOutcomes = async (
+  tx: Executor,
+  outcomes: readonly CustomerOutcome[],
+  processedSeqs: readonly number[],
+  now: number,
+  /** How many new pending effects to write leased for this process's dispatcher (handoff.ts). */
+  handoffRoom = 0,
+): Promise<StoredEffectRow[]> => {
   const customerRows: CustomerWrite[] = [];
   const stepRows: StepWrite[] = [];
   const effectRows: EffectWrite[] = [];
@@ -85,6 +93,7 @@ export const persistOutcomes = async (tx: Executor, outcomes: readonly CustomerO
   const touchedIds = new Set<string>();
   const claimedTimers: { run_id: string; timer_id: string }[] = [];
   const stageRows: StageChangeWrite[] = [];
+  const leased = new Set<string>();
 
   for (const { workspaceId, customerId, before, output, claimedTimers: claimed } of outcomes) {
     const customer = output.customer;
@@ -114,7 +123,8 @@ export const persistOutcomes = async (tx: Executor, outcomes: readonly CustomerO
         status: row.status,
         last_error: row.lastError ?? null,
         attempts: row.attempts ?? 0,
-        next_attempt_at: row.nextAttemptAt,
+        // Leased to this process's dispatcher, which gets the row after the commit; due at once otherwise.
+        next_attempt_at: row.status === 'pending' && leased.size < handoffRoom && leased.add(row.idempotencyKey) ? now + leaseMs : row.nextAttemptAt,
         created_at: row.createdAt,
       });
     }
@@ -151,11 +161,39 @@ export const persistOutcomes = async (tx: Executor, outcomes: readonly CustomerO
   if (newRuns.length > 0) statements.push(insertRuns(newRuns));
   if (updatedRuns.length > 0) statements.push(updateRuns(updatedRuns));
   if (stepRows.length > 0) statements.push(insertSteps(stepRows));
-  if (effectRows.length > 0) statements.push(insertEffects(effectRows));
   if (touchedIds.size > 0) statements.push(deleteTimersOfRuns([...touchedIds]));
   if (untouchedClaims.length > 0) statements.push(deleteTimers(untouchedClaims));
   if (timerRows.length > 0) statements.push(insertTimers(timerRows));
   if (stageRows.length > 0) statements.push(insertStageChanges(stageRows));
   if (processedSeqs.length > 0) statements.push(markEventsProcessed(processedSeqs, now));
-  await Promise.all(statements.map((statement) => tx.execute(statement)));
+  const [inserted] = await Promise.all([
+    effectRows.length > 0 ? queryRows<{ id: number; idempotency_key: string }>(tx, insertEffects(effectRows)) : Promise.resolve([]),
+    ...statements.map((statement) => tx.execute(statement)),
+  ]);
+  // The rows as stored, for the handover (an effect whose key was already stored is not new).
+  const ids = new Map(inserted.map((r) => [r.idempotency_key, Number(r.id)]));
+  return effectRows.flatMap((e) => {
+    const id = ids.get(e.idempotency_key);
+    if (id === undefined || !leased.has(e.idempotency_key)) return [];
+    return [{
+      id,
+      workspaceId: e.workspace_id,
+      customerId: e.customer_id,
+      runId: e.run_id,
+      stepSeq: e.step_seq,
+      actionIndex: e.action_index,
+      nodeId: e.node_id,
+      idempotencyKey: e.idempotency_key,
+      channel: e.channel,
+      payload: e.payload as StoredEffectRow['payload'],
+      cost: e.cost,
+      status: 'pending' as const,
+      attempts: e.attempts,
+      nextAttemptAt: e.next_attempt_at,
+      lastError: e.last_error,
+      result: null,
+      createdAt: e.created_at,
+      sentAt: null,
+    }];
+  });
 };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../drizzle/db.js';
 import type { CustomerProfile } from '../../workflows/index.js';
 import type { Services } from '../services.js';
-import { customerKeys } from './batch-statements.js';
+import { anyKey, customerKeys, rowsCte } from './batch-statements.js';
 import { refreshClusters } from './clusters.js';
 import { keyOf, toProfile, type CustomerRow } from './load.js';
 import { scheduleReevaluations, type DueReevaluation } from './reevaluation-rows.js';
@@ -82,8 +82,11 @@ export const processDueReevaluations = async (services: Services, limit = servic
     const keys = [...new Map(due.map((d) => [keyOf({ workspaceId: d.workspace_id, customerId: d.customer_id }), { workspaceId: d.workspace_id, customerId: d.customer_id }])).values()];
     const locked = await queryRows<LockedCustomer>(
       tx,
-      sql`select c.workspace_id, c.id, c.traits, c.stage, c.cluster, c.timezone, c.consent, c.tags
-        from customers c join ${customerKeys(keys)} on c.workspace_id = k.workspace_id and c.id = k.customer_id
+      sql`with ${rowsCte('k', keys.map((k) => ({ workspace_id: k.workspaceId, customer_id: k.customerId })), 'workspace_id text, customer_id text')}
+        select c.workspace_id, c.id, c.traits, c.stage, c.cluster, c.timezone, c.consent, c.tags
+        from customers c
+        where c.workspace_id = ${anyKey('k', 'workspace_id')} and c.id = ${anyKey('k', 'customer_id')}
+          and (c.workspace_id, c.id) in (select workspace_id, customer_id from k)
         for update of c skip locked`,
     );
     const items = locked.map((row) => ({

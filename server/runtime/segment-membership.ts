@@ -11,7 +11,7 @@ import {
   segmentWindowDays,
   type SegmentDefinition,
 } from '../../workflows/segments.js';
-import { customerKeys, recordset } from './batch-statements.js';
+import { anyKey, customerKeys, recordset, rowsCte } from './batch-statements.js';
 import { eventRow } from './event-rows.js';
 import { keyOf } from './load.js';
 
@@ -75,9 +75,11 @@ export const loadSegmentHistory = async (db: Executor, workspaceId: string, cust
   const rows = await queryRows<{ customer_id: string; name: string | null; payload: Record<string, JsonValue>; at: number }>(
     db,
     sql`select e.customer_id, e.name, e.payload, e.at::float8 as at
-      from events e join ${customerKeys(customerIds.map((customerId) => ({ workspaceId, customerId })))} on e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
-      where e.type in ('track', 'webhook') and e.processed_at is not null and e.error is null and e.at > ${since}
-        and e.name in (select n from json_array_elements_text(${JSON.stringify(names)}::json) as x(n))
+      from ${customerKeys(customerIds.map((customerId) => ({ workspaceId, customerId })))} cross join lateral (
+        select e.* from events e where e.workspace_id = k.workspace_id and e.customer_id = k.customer_id
+          and e.type in ('track', 'webhook') and e.processed_at is not null and e.error is null and e.at > ${since}
+          and e.name in (select n from json_array_elements_text(${JSON.stringify(names)}::json) as x(n)) offset 0
+      ) e
       order by e.seq`,
   );
   for (const row of rows) {
@@ -114,8 +116,10 @@ const writeChanges = async (tx: Executor, workspaceId: string, changes: readonly
       select workspace_id, segment_id, customer_id, ${now}::bigint from ${recordset(entered, 'x', columns)} on conflict do nothing`);
   }
   if (left.length > 0) {
-    await tx.execute(sql`delete from segment_members m using ${recordset(left, 'x', columns)}
-      where m.workspace_id = x.workspace_id and m.segment_id = x.segment_id and m.customer_id = x.customer_id`);
+    await tx.execute(sql`with ${rowsCte('x', left, columns)}
+      delete from segment_members m using x
+      where m.workspace_id = x.workspace_id and m.segment_id = x.segment_id and m.customer_id = x.customer_id
+        and m.workspace_id = ${anyKey('x', 'workspace_id')} and m.segment_id = ${anyKey('x', 'segment_id')}`);
   }
   const recorded = await queryRows<{ id: number; segment_id: string; customer_id: string; change: 'entered' | 'left' }>(
     tx,
@@ -162,8 +166,8 @@ export const refreshSegments = async (
     const [memberRows, history] = await Promise.all([
       queryRows<{ customer_id: string; segment_id: string }>(
         tx,
-        sql`select m.customer_id, m.segment_id from segment_members m
-          join ${customerKeys(ids.map((customerId) => ({ workspaceId, customerId })))} on m.workspace_id = k.workspace_id and m.customer_id = k.customer_id`,
+        sql`select m.customer_id, m.segment_id from ${customerKeys(ids.map((customerId) => ({ workspaceId, customerId })))}
+          cross join lateral (select m.* from segment_members m where m.workspace_id = k.workspace_id and m.customer_id = k.customer_id offset 0) m`,
       ),
       loadSegmentHistory(tx, workspaceId, ids, names, now - days * DAY),
     ]);

@@ -23,6 +23,7 @@ import {
   toProfile,
   type CustomerKey,
 } from './load.js';
+import type { EffectRow } from './handoff.js';
 import { persistOutcomes, type CustomerOutcome } from './persist.js';
 import { backfillDateSchedules, emitDueDateEvents, refreshDateSchedules } from './date-schedules.js';
 import { processDueReevaluations, refreshStanding } from './reevaluations.js';
@@ -97,7 +98,7 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
   const now = services.now();
   const report = await services.db.transaction(async (tx) => {
     const locked = await claimCustomers(tx, now, config.RAPPORT_BATCH_CUSTOMERS);
-    if (locked.length === 0) return { customers: 0, events: 0, timers: 0, steps: 0, lateness: [] as number[], started: 0 };
+    if (locked.length === 0) return { customers: 0, events: 0, timers: 0, steps: 0, lateness: [] as number[], started: 0, handed: [] as EffectRow[] };
     const keys: CustomerKey[] = locked.map((row) => ({ workspaceId: row.workspaceId, customerId: row.id }));
 
     const [pendingEvents, dueTimers, activeRuns, endedRuns] = await Promise.all([
@@ -183,7 +184,7 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
         processedSeqs.splice(0, processedSeqs.length, ...processedSeqs.filter((seq) => !failedSeqs.has(seq)));
       }
     }
-    await persistOutcomes(tx, outcomes, processedSeqs, now);
+    const handed = await persistOutcomes(tx, outcomes, processedSeqs, now, services.handoff.room());
     await parkFailures(tx, failures, now);
     await refreshDateSchedules(
       tx,
@@ -206,12 +207,14 @@ export const processBatch = async (services: Services): Promise<BatchReport> => 
       now,
     );
     const steps = outcomes.reduce((n, o) => n + o.output.steps.length, 0);
-    return { customers: locked.length, events: eventCount, timers: timerCount, steps, lateness, started };
+    return { customers: locked.length, events: eventCount, timers: timerCount, steps, lateness, started, handed };
   });
   metrics.inc('rapport_events_processed_total', {}, report.events);
   metrics.inc('rapport_steps_total', {}, report.steps);
   metrics.inc('rapport_runs_started_total', {}, report.started);
   for (const late of report.lateness) metrics.observe('rapport_timer_lateness_ms', {}, late);
+  // Committed: the effects leased to this process go straight to its dispatcher.
+  services.handoff.push(report.handed);
   if (report.steps > 0) services.wake();
   return { customers: report.customers, events: report.events, timers: report.timers, steps: report.steps };
 };
