@@ -73,6 +73,8 @@ export const channelAdaptersFor = (services: Services): ChannelAdapters => {
   return adapters;
 };
 
+const lastTableClaim = new WeakMap<Services, number>();
+
 /** Claims, performs and records one batch of due effects. */
 export const dispatchBatch = async (services: Services, options: DispatchOptions = {}): Promise<DispatchTally> => {
   const adapters = options.adapters ?? channelAdaptersFor(services);
@@ -80,7 +82,12 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
   const batch = services.config.RAPPORT_DISPATCH_BATCH;
   const handed = services.handoff.take(batch, services.now()).map((row) => ({ ...row, attempts: row.attempts + 1 }));
   const handedIds = new Set(handed.map((row) => row.id));
-  const claimed = [...handed, ...(handed.length < batch ? await claimDueEffects(services, batch - handed.length) : [])];
+  // While the worker keeps handing effects over, the table (retries, deferrals, other processes'
+  // leftovers) is looked at once per poll interval rather than in every round.
+  const lastClaim = lastTableClaim.get(services) ?? -Infinity;
+  const lookAtTable = handed.length < batch && (handed.length === 0 || performance.now() - lastClaim >= services.config.RAPPORT_POLL_MS);
+  if (lookAtTable) lastTableClaim.set(services, performance.now());
+  const claimed = [...handed, ...(lookAtTable ? await claimDueEffects(services, batch - handed.length) : [])];
   const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0, deferred: 0 };
   if (claimed.length === 0) return tally;
   const round = createDispatchRound(services);
@@ -109,16 +116,19 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
       }
     }),
   );
-  try {
-    for (const { outcome } of await recordOutcomes(services, performed, options.random ?? Math.random)) {
-      if (outcome.status === 'retry') tally.retried += 1;
-      else tally[outcome.status] += 1;
-    }
-  } catch (error) {
-    // The effects stay claimed and are retried when their lease runs out (sinks drop the repeat by its key).
-    services.log.error({ err: error, effects: performed.length }, 'could not record effect outcomes');
+  // Outcomes and the attempt log are independent: written side by side.
+  const [recorded] = await Promise.all([
+    recordOutcomes(services, performed, options.random ?? Math.random).catch((error: unknown) => {
+      // The effects stay claimed and are retried when their lease runs out (sinks drop the repeat by its key).
+      services.log.error({ err: error, effects: performed.length }, 'could not record effect outcomes');
+      return [];
+    }),
+    recordAttempts(services, performed),
+  ]);
+  for (const { outcome } of recorded) {
+    if (outcome.status === 'retry') tally.retried += 1;
+    else tally[outcome.status] += 1;
   }
-  await recordAttempts(services, performed);
   return tally;
 };
 

@@ -283,6 +283,18 @@ const main = async () => {
       `${fmt(latencies.length)} of ${fmt(open.sent)} events, max ${fmt(percentile(latencies, 100))} ms; ack p50 ${fmt(percentile(open.ackMs, 50))} ms p99 ${fmt(percentile(open.ackMs, 99))} ms`,
       'p99 ≤ 100 ms',
     );
+    // Where that time goes: committed → applied by the worker, and the email's step → dispatched.
+    const [stages] = await sql<{ worker: number[]; dispatch: number[] }[]>`
+      select
+        (select array_agg((processed_at - received_at)::float8) from events where name = 'Order Completed' and received_at >= ${phaseStart}) as worker,
+        (select array_agg((sent_at - created_at)::float8) from effects where node_id = 'thanks' and created_at >= ${phaseStart} and status = 'sent') as dispatch`;
+    const worker = stages?.worker ?? [];
+    const dispatch = stages?.dispatch ?? [];
+    report(
+      '  of which committed → step recorded (worker)',
+      `p50 ${fmt(percentile(worker, 50))} ms, p99 ${fmt(percentile(worker, 99))} ms`,
+      `and step → email dispatched: p50 ${fmt(percentile(dispatch, 50))} ms, p99 ${fmt(percentile(dispatch, 99))} ms`,
+    );
 
     // 6. Timers: bring the timeouts of the runs held back forward, spread over a few seconds, and see when they fire.
     const timerRuns = created - timerPoolStart;
