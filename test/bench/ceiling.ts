@@ -1,4 +1,5 @@
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 
 /**
  * The raw PostgreSQL ceiling the runtime is compared with: postgres.js alone, no engine. Per event:
@@ -43,7 +44,7 @@ const snapshotState = (id: string, seq: number) => ({
 });
 
 export const setUpCeiling = async (url: string, connections: number): Promise<void> => {
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  const sql = connectPostgres(url, { max: 1, onnotice: () => undefined });
   await sql.unsafe(`
     drop schema if exists ${schema} cascade;
     create schema ${schema};
@@ -70,7 +71,7 @@ export const setUpCeiling = async (url: string, connections: number): Promise<vo
 };
 
 export const tearDownCeiling = async (url: string): Promise<void> => {
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  const sql = connectPostgres(url, { max: 1, onnotice: () => undefined });
   await sql.unsafe(`drop schema if exists ${schema} cascade`);
   await sql.end();
 };
@@ -91,7 +92,7 @@ export const measureCeiling = async (
 ): Promise<CeilingResult> => {
   const { mode, connections, seconds } = options;
   const batchSize = mode === 'batched' ? options.batchSize : 1;
-  const sql = postgres(url, { max: connections, onnotice: () => undefined });
+  const sql = connectPostgres(url, { max: connections, onnotice: () => undefined });
   let counter = 0;
   const writes = (lane: number, n: number): EventWrite[] =>
     Array.from({ length: n }, () => {

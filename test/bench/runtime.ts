@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 import { measureCeiling, setUpCeiling, tearDownCeiling, type CeilingResult } from './ceiling.js';
 import { backlog, driveClosed, driveOpen, drained, percentile, sleep, type SegmentCall } from './load.js';
 import { createClient, startBenchServer, type BenchServer } from './server.js';
@@ -99,12 +100,12 @@ const main = async () => {
   const database = await createTestDatabase();
   const url = database.url;
   if (!url) throw new Error('no database');
-  const sql = postgres(url, { max: 2, onnotice: () => undefined, connection: { application_name: 'rapport-bench' } });
+  const sql = connectPostgres(url, { max: 2, onnotice: () => undefined, connection: { application_name: 'rapport-bench' } });
   const [pgVersion] = await sql<{ v: string }[]>`select current_setting('server_version') as v`;
   console.log(`PostgreSQL ${pgVersion?.v ?? '?'} at ${new URL(url).host}; worker batch ${workerBatch} customers × ${process.env.RAPPORT_WORKER_CONCURRENCY ?? 'default'} loops, dispatch batch ${process.env.RAPPORT_DISPATCH_BATCH ?? 'default'}; load: ${connections} connections × ${batchSize} calls/request`);
   let server: BenchServer | null = null;
   let client: ReturnType<typeof createClient> | null = null;
-  const vacuumSql = postgres(url, { max: 1, onnotice: () => undefined, connection: { application_name: 'rapport-bench-vacuum' } });
+  const vacuumSql = connectPostgres(url, { max: 1, onnotice: () => undefined, connection: { application_name: 'rapport-bench-vacuum' } });
   let vacuum: VacuumStandIn | null = null;
   let cleaning: Promise<void> | null = null;
   const cleanUp = () =>

@@ -27,7 +27,7 @@ export interface BenchServer {
 
 /** Settings passed through from the bench's own environment (to try worker settings without editing code). */
 const passThrough = (env: NodeJS.ProcessEnv): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('RAPPORT_') && e[1] !== undefined));
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => (e[0].startsWith('RAPPORT_') || e[0].startsWith('PG')) && e[1] !== undefined));
 
 export const startBenchServer = async (databaseUrl: string, options: { profileDir?: string | undefined; timeoutMs?: number } = {}): Promise<BenchServer> => {
   const timeoutMs = options.timeoutMs ?? 60_000;

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 import { createApp } from '../../server/app.js';
 import { bootstrapWorkspace } from '../../server/bootstrap.js';
 import { testConfig } from '../../server/config.js';
@@ -48,7 +49,7 @@ const main = async () => {
   const url = database.url ?? '';
   const handle = await createServices(testConfig({ RAPPORT_DATA_DIR: 'memory://', DATABASE_URL: url, RAPPORT_ADMIN_KEY: adminKey, RAPPORT_WRITE_KEY: writeKey }));
   const { services } = handle;
-  const probe = postgres(url, { max: 1, connection: { application_name: 'rapport-bench' }, onnotice: () => undefined });
+  const probe = connectPostgres(url, { max: 1, connection: { application_name: 'rapport-bench' }, onnotice: () => undefined });
   try {
     await bootstrapWorkspace(services, { admin: adminKey, write: writeKey });
     const app = createApp(services);

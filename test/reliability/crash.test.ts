@@ -1,4 +1,5 @@
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.js';
 import { backlog, chunk, expireLeasesOfDeadProcess, publishReliabilityJourney, roundsOfEvents, verifyOutcome, waitUntilIdle, type Sql } from './support/scenario.js';
@@ -28,7 +29,7 @@ describe.runIf(postgresUrl)('crash: SIGKILL and restart the server while it inge
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sql = postgres(database.url ?? '', { max: 2, onnotice: () => undefined });
+    sql = connectPostgres(database.url ?? '', { max: 2, onnotice: () => undefined });
     sink = await startSink({ failFirst: 0.1, random });
   });
   afterAll(async () => {

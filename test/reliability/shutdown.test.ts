@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaseMs } from '../../server/runtime/dispatcher.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.js';
@@ -29,7 +30,7 @@ describe.runIf(postgresUrl)('shutdown: SIGTERM while a large batch is being proc
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sql = postgres(database.url ?? '', { max: 2, onnotice: () => undefined });
+    sql = connectPostgres(database.url ?? '', { max: 2, onnotice: () => undefined });
     sink = await startSink();
   });
   afterAll(async () => {

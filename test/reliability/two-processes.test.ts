@@ -1,4 +1,5 @@
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.js';
 import { chunk, publishReliabilityJourney, roundsOfEvents, verifyOutcome, waitUntilIdle, type Sql, type TrackCall } from './support/scenario.js';
@@ -27,7 +28,7 @@ describe.runIf(postgresUrl)('two server processes on one database', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sql = postgres(database.url ?? '', { max: 2, onnotice: () => undefined });
+    sql = connectPostgres(database.url ?? '', { max: 2, onnotice: () => undefined });
     sink = await startSink({ failFirst: 0.1, random: seededRandom(seed) });
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../drizzle/db.js';
 
 /**
  * Tests run on PGlite (in memory) by default and on PostgreSQL when DATABASE_URL is set. On
@@ -15,7 +16,7 @@ export interface TestDatabase {
 export const createTestDatabase = async (): Promise<TestDatabase> => {
   if (!postgresUrl) return { url: undefined, drop: async () => undefined };
   const name = `rapport_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(postgresUrl, { max: 1, onnotice: () => undefined });
+  const admin = connectPostgres(postgresUrl, { max: 1, onnotice: () => undefined });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(postgresUrl);
@@ -23,7 +24,7 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
   return {
     url: url.toString(),
     drop: async () => {
-      const client = postgres(postgresUrl, { max: 1, onnotice: () => undefined });
+      const client = connectPostgres(postgresUrl, { max: 1, onnotice: () => undefined });
       await client.unsafe(`drop database if exists ${name} with (force)`);
       await client.end();
     },
