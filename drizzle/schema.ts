@@ -209,6 +209,8 @@ export const effects = pgTable(
     uniqueIndex('effects_idempotency').on(t.idempotencyKey),
     index('effects_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('effects_run').on(t.runId),
+    // The contact strategy counts a customer's marketing messages sent in a period (frequency cap, budget).
+    index('effects_sent').on(t.workspaceId, t.customerId, t.sentAt).where(sql`status = 'sent'`),
   ],
 );
 

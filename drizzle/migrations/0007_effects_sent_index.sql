@@ -1,0 +1,1 @@
+CREATE INDEX "effects_sent" ON "effects" USING btree ("workspace_id","customer_id","sent_at") WHERE status = 'sent';
