@@ -6,6 +6,7 @@ import { connectPostgres } from '../../drizzle/db.js';
 import { measureCeiling, setUpCeiling, tearDownCeiling, type CeilingResult } from './ceiling.js';
 import { backlog, driveClosed, driveOpen, drained, percentile, sleep, type SegmentCall } from './load.js';
 import { createClient, startBenchServer, type BenchServer } from './server.js';
+import { postgresUsage } from './postgres-usage.js';
 import { seedWaitingRuns } from './seed.js';
 import { benchJourney as journey, customerId, order, signUp } from './journey.js';
 import { autovacuumIsOn, startVacuumStandIn, vacuumScaleFactor, vacuumThreshold, type VacuumStandIn } from './vacuum.js';
@@ -80,19 +81,9 @@ interface CpuSnapshot {
 
 /** CPU used so far by the server process and by the PostgreSQL backends serving it, and the machine's idle time. */
 const cpuSnapshot = async (sql: postgres.Sql, server: BenchServer): Promise<CpuSnapshot> => {
-  const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and application_name <> 'rapport-bench'`;
-  let postgresMs = 0;
-  for (const { pid } of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      postgresMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
-  const [writes] = await sql<{ n: number }[]>`select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::float8 as n from pg_stat_user_tables`;
+  const { postgresMs, rowWrites } = await postgresUsage(sql);
   const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
-  return { rowWrites: writes?.n ?? 0, serverMs: server.cpuMs(), postgresMs, idleTicks: (cpu[3] ?? 0) + (cpu[4] ?? 0), totalTicks: cpu.reduce((a, b) => a + b, 0) };
+  return { rowWrites, serverMs: server.cpuMs(), postgresMs, idleTicks: (cpu[3] ?? 0) + (cpu[4] ?? 0), totalTicks: cpu.reduce((a, b) => a + b, 0) };
 };
 
 const main = async () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type postgres from 'postgres';
 import { connectPostgres } from '../../drizzle/db.js';
@@ -10,6 +10,7 @@ import { dispatchBatch } from '../../server/runtime/dispatcher.js';
 import { processBatch } from '../../server/runtime/worker.js';
 import { createServices } from '../../server/services-factory.js';
 import { benchJourney, order, signUp } from './journey.js';
+import { postgresUsage } from './postgres-usage.js';
 import type { SegmentCall } from './load.js';
 import { sleep } from './load.js';
 
@@ -72,19 +73,9 @@ const main = async () => {
     };
 
     const snapshot = async () => {
-      const pids = await probe<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and application_name <> 'rapport-bench'`;
-      let postgresMs = 0;
-      for (const { pid } of pids) {
-        try {
-          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-          postgresMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-        } catch {
-          // The backend ended meanwhile.
-        }
-      }
-      const [writes] = await probe<{ n: number }[]>`select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::float8 as n from pg_stat_user_tables`;
+      const { postgresMs, rowWrites } = await postgresUsage(probe);
       const cpu = process.cpuUsage();
-      return { nodeMs: (cpu.user + cpu.system) / 1000, postgresMs, rowWrites: writes?.n ?? 0, wall: performance.now() };
+      return { nodeMs: (cpu.user + cpu.system) / 1000, postgresMs, rowWrites, wall: performance.now() };
     };
     type Totals = { nodeMs: number; postgresMs: number; rowWrites: number; wallMs: number; events: number };
     const totals = new Map<string, Totals>();
