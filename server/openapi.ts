@@ -23,10 +23,10 @@ import { stageModelRequestSchema, stageOverviewQuerySchema } from './runtime/sta
 import { clusterSettingsRequestSchema } from './runtime/clusters.js';
 import { clusterChangedEvent, clusterDefinitionSchema, measureSchema } from '../workflows/clusters.js';
 import { eventHistoryConditionSchema, segmentRuleGroupSchema, segmentRuleSchema } from '../workflows/rule.js';
-import { segmentDefinitionSchema } from '../workflows/segments.js';
+import { segmentDefinitionSchema, segmentRequestSchema, segmentUpdateSchema } from '../workflows/segments.js';
 import { periodQuerySchema } from './runtime/period.js';
 import { memberQuerySchema, segmentPreviewRequestSchema, type SegmentCounts, type SegmentMember } from './runtime/segment-reports.js';
-import { segmentRequestSchema, segmentUpdateSchema, type SegmentSummary } from './runtime/segments.js';
+import type { SegmentSummary } from './runtime/segments.js';
 
 /**
  * The OpenAPI 3.1 document of every route the app serves. Request bodies and query parameters are

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { valueClusterSchema, type CustomerProfile } from './domain.js';
+import { elementIdSchema } from './graph.js';
 import type { EventView } from './events.js';
 import { evaluateRule, resolveField, type RuleEnv, type RuleScope } from './rule-evaluator.js';
 import { ruleProblems, segmentRuleSchema, type RuleCondition, type SegmentRule } from './rule.js';
@@ -27,6 +28,30 @@ export const segmentDefinitionSchema = z
     for (const problem of segmentRuleProblems(definition.rule, ['rule'])) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
 export type SegmentDefinition = z.infer<typeof segmentDefinitionSchema>;
+
+/** What `POST /v1/segments` takes (the editor checks its form with the same schema). */
+export const segmentRequestSchema = z
+  .object({
+    id: elementIdSchema.optional(),
+    name: z.string().trim().min(1, 'name the segment').max(200),
+    description: z.string().trim().max(1000).nullable().optional(),
+    definition: segmentDefinitionSchema,
+  })
+  .strict();
+export type SegmentRequest = z.infer<typeof segmentRequestSchema>;
+
+/** What `PATCH /v1/segments/:id` takes. */
+export const segmentUpdateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name the segment').max(200).optional(),
+    description: z.string().trim().max(1000).nullable().optional(),
+    definition: segmentDefinitionSchema.optional(),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.description !== undefined || body.definition !== undefined, {
+    message: 'change at least one of name, description, definition',
+  });
+export type SegmentUpdate = z.infer<typeof segmentUpdateSchema>;
 
 type Path = (string | number)[];
 export interface SegmentProblem {

@@ -10,11 +10,12 @@ import { ContactStrategyScreen } from './settings/ContactStrategyScreen.js';
 import { CustomersScreen } from './settings/CustomersScreen.js';
 import { KeysScreen } from './settings/KeysScreen.js';
 import { parseRoute, routeHash, routeTitle, type Route } from './settings/routes.js';
+import { SegmentsScreen } from './settings/SegmentsScreen.js';
 import { Shell } from './settings/Shell.js';
 import { SourcesScreen } from './settings/SourcesScreen.js';
 import { StagesScreen } from './settings/StagesScreen.js';
 
-/** Routes in the hash (settings/routes.ts): `#/` the journeys, `#/journeys/<id>` the editor, `#/stages`, `#/sources/<id>`, … */
+/** Routes in the hash (settings/routes.ts): `#/` the journeys, `#/journeys/<id>` the editor, `#/stages`, `#/segments/<id>`, `#/sources/<id>`, … */
 const useRoute = (): [Route, (route: Route) => void] => {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
@@ -35,6 +36,8 @@ const ShellScreen = ({ route, go }: { route: Exclude<Route, { screen: 'journey' 
       return <StagesScreen />;
     case 'clusters':
       return <ClustersScreen />;
+    case 'segments':
+      return <SegmentsScreen segmentId={route.id} onOpen={(id) => go({ screen: 'segments', id })} />;
     case 'contact-strategy':
       return <ContactStrategyScreen />;
     case 'sources':

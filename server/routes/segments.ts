@@ -4,16 +4,8 @@ import { readBody, readQuery } from '../errors.js';
 import type { AppEnv } from '../services.js';
 import { periodQuerySchema } from '../runtime/period.js';
 import { listSegmentMembers, memberQuerySchema, previewSegment, segmentCounts, segmentPreviewRequestSchema } from '../runtime/segment-reports.js';
-import {
-  checkAgainstWorkspace,
-  createSegment,
-  deleteSegment,
-  getSegment,
-  listSegments,
-  segmentRequestSchema,
-  segmentUpdateSchema,
-  updateSegment,
-} from '../runtime/segments.js';
+import { checkAgainstWorkspace, createSegment, deleteSegment, getSegment, listSegments, updateSegment } from '../runtime/segments.js';
+import { segmentRequestSchema, segmentUpdateSchema } from '../../workflows/segments.js';
 
 /** Dynamic segments: definitions, a preview before saving, members and counts over time. */
 

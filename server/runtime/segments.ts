@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '../../drizzle/db.js';
 import { customers, journeys, journeyVersions, segmentChanges, segmentMembers, segments } from '../../drizzle/schema.js';
-import { elementIdSchema, nodeKindDefinition, nodeKindSchema, type JourneyGraphInput } from '../../workflows/index.js';
-import { segmentDefinitionSchema, segmentStageProblems, type SegmentDefinition } from '../../workflows/segments.js';
+import { nodeKindDefinition, nodeKindSchema, type JourneyGraphInput } from '../../workflows/index.js';
+import { segmentStageProblems, type SegmentDefinition, type SegmentRequest, type SegmentUpdate } from '../../workflows/segments.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type ActorKeyId } from './audit.js';
@@ -22,27 +21,6 @@ import { loadStageModel } from './stages.js';
  */
 const PAGE = 500;
 
-export const segmentRequestSchema = z
-  .object({
-    id: elementIdSchema.optional(),
-    name: z.string().trim().min(1, 'name the segment').max(200),
-    description: z.string().trim().max(1000).nullable().optional(),
-    definition: segmentDefinitionSchema,
-  })
-  .strict();
-export type SegmentRequest = z.infer<typeof segmentRequestSchema>;
-
-export const segmentUpdateSchema = z
-  .object({
-    name: z.string().trim().min(1, 'name the segment').max(200).optional(),
-    description: z.string().trim().max(1000).nullable().optional(),
-    definition: segmentDefinitionSchema.optional(),
-  })
-  .strict()
-  .refine((body) => body.name !== undefined || body.description !== undefined || body.definition !== undefined, {
-    message: 'change at least one of name, description, definition',
-  });
-export type SegmentUpdate = z.infer<typeof segmentUpdateSchema>;
 
 type SegmentRow = typeof segments.$inferSelect;
 

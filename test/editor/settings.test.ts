@@ -24,6 +24,8 @@ describe('hash routes', () => {
     ['#/contact-strategy', { screen: 'contact-strategy' }],
     ['#/sources', { screen: 'sources', id: null }],
     ['#/sources/shop', { screen: 'sources', id: 'shop' }],
+    ['#/segments', { screen: 'segments', id: null }],
+    ['#/segments/engaged-readers', { screen: 'segments', id: 'engaged-readers' }],
     ['#/customers/ada%40example.com', { screen: 'customers', id: 'ada@example.com' }],
     ['#/keys?x=1', { screen: 'keys' }],
     ['#/nowhere', { screen: 'journeys' }],
@@ -33,10 +35,11 @@ describe('hash routes', () => {
   });
 
   it('round-trips every screen and item through its hash', () => {
-    const routes: Route[] = [...shellScreens.map(screenRoute), { screen: 'journey', id: 'a/b c' }, { screen: 'sources', id: 'src_1' }, { screen: 'customers', id: 'ada@example.com' }];
+    const routes: Route[] = [...shellScreens.map(screenRoute), { screen: 'journey', id: 'a/b c' }, { screen: 'sources', id: 'src_1' }, { screen: 'segments', id: 'vip' }, { screen: 'customers', id: 'ada@example.com' }];
     for (const route of routes) expect(parseRoute(routeHash(route))).toStrictEqual(route);
     expect(routeHash({ screen: 'journeys' })).toBe('#/');
     expect(routeTitle({ screen: 'audit' })).toBe('Audit log');
+    expect(routeTitle({ screen: 'segments', id: null })).toBe('Segments');
     expect(routeTitle({ screen: 'journey', id: 'win-back' })).toBe('win-back');
   });
 });
@@ -227,6 +230,7 @@ describe('audit log and formatting', () => {
   it('links targets the editor shows and writes details as text', () => {
     expect(targetHref('journey', 'win back')).toBe('#/journeys/win%20back');
     expect(targetHref('source', 'shop')).toBe('#/sources/shop');
+    expect(targetHref('segment', 'engaged-readers')).toBe('#/segments/engaged-readers');
     expect(targetHref('settings', 'contact_strategy')).toBe('#/contact-strategy');
     expect(targetHref('settings', 'other')).toBeNull();
     expect(targetHref('customer', 'hash')).toBeNull();

@@ -34,6 +34,8 @@ export type FieldSpec =
   | (Base & { widget: 'stages' })
   | (Base & { widget: 'stage' })
   | (Base & { widget: 'journey' })
+  /** A segment of the workspace, by id (a select; free text when the list cannot be loaded). */
+  | (Base & { widget: 'segment' })
   | (Base & { widget: 'lines'; placeholder?: string; addLabel: string })
   | (Base & { widget: 'headers' })
   | (Base & { widget: 'traits' })
@@ -66,3 +68,7 @@ export const setAt = (value: Record<string, unknown>, path: ParamPath, next: unk
 /** Whether an issue at `issuePath` belongs to the field at `fieldPath`. */
 export const pathWithin = (issuePath: readonly (string | number)[], fieldPath: ParamPath): boolean =>
   fieldPath.every((key, i) => String(issuePath[i]) === key);
+
+/** A picker's options with the current value kept visible when the workspace does not have it (any more). */
+export const withCurrentValue = (options: readonly { value: string; label: string }[], value: string | undefined): { value: string; label: string }[] =>
+  value && !options.some((o) => o.value === value) ? [...options, { value, label: `${value} (not found)` }] : [...options];

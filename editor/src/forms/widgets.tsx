@@ -27,7 +27,7 @@ export const TextInput = ({ id, value, onChange, optional, placeholder, invalid 
 );
 
 /** A number box that lets people type freely ("1.", "") and reports numbers (or nothing). */
-export const NumberInput = ({ id, value, onChange, min, max, step, invalid, className }: WidgetProps<number> & { min?: number | undefined; max?: number | undefined; step?: number | undefined; className?: string }): ReactElement => {
+export const NumberInput = ({ id, value, onChange, min, max, step, invalid, className, label }: WidgetProps<number> & { min?: number | undefined; max?: number | undefined; step?: number | undefined; className?: string; label?: string }): ReactElement => {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => {
     if (Number(text) !== value || text === '') setText(value === undefined || Number.isNaN(value) ? '' : String(value));
@@ -43,6 +43,7 @@ export const NumberInput = ({ id, value, onChange, min, max, step, invalid, clas
       min={min}
       max={max}
       step={step}
+      aria-label={label}
       aria-invalid={invalid}
       onChange={(e) => {
         setText(e.target.value);

@@ -2,17 +2,22 @@ import {
   defaultLifecycleStages,
   unaryOperators,
   valueClusterSchema,
+  type EventHistoryCondition,
   type Rule,
   type RuleCondition,
   type RuleGroup,
   type RuleOperator,
   type RuleValue,
+  type SegmentRule,
+  type SegmentRuleGroup,
 } from '../../../workflows/index.js';
 
 /**
  * The rule builder's model of our rule JSON. Fields are picked as a source plus (for traits and
  * properties) a free-text name; operators are offered per source; the value input follows the
  * operator. Every function here is pure and maps straight onto the journey language's rule schema.
+ * The tree operations take segment rules (journey rules plus event-history leaves), of which every
+ * journey rule is one.
  */
 
 export const fieldSources = [
@@ -25,6 +30,18 @@ export const fieldSources = [
   { id: 'other', label: 'Other field (path)', named: true },
 ] as const;
 export type FieldSource = (typeof fieldSources)[number]['id'];
+
+/**
+ * What a rule may read where it is used: a journey rule everything; a segment rule only the customer
+ * (a segment has no current event or trigger); the rule of an event-history leaf the counted event
+ * and the customer.
+ */
+export type RuleFields = 'journey' | 'segment' | 'counted_event';
+const customerSources: readonly FieldSource[] = ['customer.traits', 'customer.stage', 'customer.cluster', 'customer.tags'];
+export const sourcesFor = (fields: RuleFields): (typeof fieldSources)[number][] => {
+  const ids: readonly FieldSource[] = fields === 'journey' ? fieldSources.map((s) => s.id) : fields === 'segment' ? [...customerSources, 'other'] : ['event.properties', ...customerSources, 'other'];
+  return fieldSources.filter((s) => ids.includes(s.id));
+};
 
 export interface FieldParts {
   source: FieldSource;
@@ -92,9 +109,15 @@ const anyOperators: RuleOperator[] = [
 export const operatorsFor = (source: FieldSource): RuleOperator[] =>
   source === 'customer.stage' || source === 'customer.cluster' ? enumOperators : source === 'customer.tags' ? listOperators : anyOperators;
 
-/** Fixed choices for enum fields (stage ids, clusters); null for free fields. */
-export const fieldChoices = (source: FieldSource): { value: string; label: string }[] | null => {
-  if (source === 'customer.stage') return defaultLifecycleStages.map((s) => ({ value: s.id, label: s.label }));
+export interface Choice {
+  value: string;
+  label: string;
+}
+export const defaultStageChoices: readonly Choice[] = defaultLifecycleStages.map((s) => ({ value: s.id, label: s.label }));
+
+/** Fixed choices for enum fields (stage ids — the workspace's when known —, clusters); null for free fields. */
+export const fieldChoices = (source: FieldSource, stages: readonly Choice[] = defaultStageChoices): readonly Choice[] | null => {
+  if (source === 'customer.stage') return stages;
   if (source === 'customer.cluster') return valueClusterSchema.options.map((c) => ({ value: c, label: c.replace('_', ' ') }));
   return null;
 };
@@ -176,16 +199,16 @@ export const newCondition = (source: FieldSource = 'customer.traits'): RuleCondi
 export const newGroup = (combinator: 'and' | 'or' = 'and'): RuleGroup => ({ kind: 'group', combinator, rules: [newCondition()] });
 
 /** Wraps a single condition in an AND group, so the builder always edits a group at the root. */
-export const asRootGroup = (rule: Rule | undefined): RuleGroup => (rule === undefined ? { kind: 'group', combinator: 'and', rules: [] } : rule.kind === 'group' ? rule : { kind: 'group', combinator: 'and', rules: [rule] });
+export const asRootGroup = (rule: SegmentRule | undefined): SegmentRuleGroup => (rule === undefined ? { kind: 'group', combinator: 'and', rules: [] } : rule.kind === 'group' ? rule : { kind: 'group', combinator: 'and', rules: [rule] });
 
-export const ruleAt = (root: Rule, path: RulePath): Rule | undefined => {
-  let current: Rule | undefined = root;
+export const ruleAt = (root: SegmentRule, path: RulePath): SegmentRule | undefined => {
+  let current: SegmentRule | undefined = root;
   for (const index of path) current = current?.kind === 'group' ? current.rules[index] : undefined;
   return current;
 };
 
 /** Replaces the rule at `path` with `update(rule)`; parents are copied, everything else is shared. */
-export const updateRuleAt = (root: Rule, path: RulePath, update: (rule: Rule) => Rule): Rule => {
+export const updateRuleAt = (root: SegmentRule, path: RulePath, update: (rule: SegmentRule) => SegmentRule): SegmentRule => {
   const [index, ...rest] = path;
   if (index === undefined) return update(root);
   if (root.kind !== 'group') return root;
@@ -194,15 +217,26 @@ export const updateRuleAt = (root: Rule, path: RulePath, update: (rule: Rule) =>
   return { ...root, rules: root.rules.map((r, i) => (i === index ? updateRuleAt(child, rest, update) : r)) };
 };
 
-export const addRuleAt = (root: Rule, groupPath: RulePath, rule: Rule): Rule =>
+export const addRuleAt = (root: SegmentRule, groupPath: RulePath, rule: SegmentRule): SegmentRule =>
   updateRuleAt(root, groupPath, (group) => (group.kind === 'group' ? { ...group, rules: [...group.rules, rule] } : group));
 
-export const removeRuleAt = (root: Rule, path: RulePath): Rule => {
+export const removeRuleAt = (root: SegmentRule, path: RulePath): SegmentRule => {
   if (path.length === 0) return root;
   const parent = path.slice(0, -1);
   const index = path[path.length - 1] as number;
   return updateRuleAt(root, parent, (group) => (group.kind === 'group' ? { ...group, rules: group.rules.filter((_, i) => i !== index) } : group));
 };
+
+/** Whether a rule has no event-history leaf, i.e. is a journey rule. */
+export const isJourneyRule = (rule: SegmentRule): rule is Rule => rule.kind === 'condition' || (rule.kind === 'group' && rule.rules.every(isJourneyRule));
+
+/**
+ * Where the rule at builder path `path` sits in the rule schema, for its errors: [1, 0] →
+ * ["rules", 1, "rules", 0]. When the stored rule is a single condition (the builder shows it in a
+ * group), that condition is the root.
+ */
+export const schemaPath = (value: SegmentRule | undefined, path: RulePath): (string | number)[] =>
+  (value !== undefined && value.kind !== 'group' ? path.slice(1) : path).flatMap((i) => ['rules', i]);
 
 /** Sets a condition's operator and adapts its value to what the operator needs. */
 export const setOperator = (condition: RuleCondition, operator: RuleOperator): RuleCondition => {
@@ -221,8 +255,43 @@ export const setSource = (condition: RuleCondition, source: FieldSource): RuleCo
   return setOperator({ ...condition, field }, operator);
 };
 
-/** Counts conditions (for summaries). */
-export const countConditions = (rule: Rule): number => (rule.kind === 'group' ? rule.rules.reduce((n, r) => n + countConditions(r), 0) : 1);
+/** Counts conditions (for summaries); an event-history leaf is one, plus those of its own rule. */
+export const countConditions = (rule: SegmentRule): number =>
+  rule.kind === 'group' ? rule.rules.reduce((n, r) => n + countConditions(r), 0) : rule.kind === 'event_history' ? 1 + (rule.rule ? countConditions(rule.rule) : 0) : 1;
+
+// ---- event history (segment rules) ----
+
+/** How an event-history leaf bounds the count: at least N, at most N, between N and M, or not at all (at most 0). */
+export type CountMode = 'at_least' | 'at_most' | 'between' | 'none';
+export const countModes: { mode: CountMode; label: string }[] = [
+  { mode: 'at_least', label: 'at least' },
+  { mode: 'at_most', label: 'at most' },
+  { mode: 'between', label: 'between' },
+  { mode: 'none', label: 'not at all' },
+];
+
+export const newEventHistory = (): EventHistoryCondition => ({ kind: 'event_history', event: '', atLeast: 1, withinDays: 30 });
+
+export const countMode = ({ atLeast, atMost }: EventHistoryCondition): CountMode => {
+  if (atMost === 0 && !atLeast) return 'none';
+  if (atLeast !== undefined && atMost !== undefined) return 'between';
+  return atMost !== undefined ? 'at_most' : 'at_least';
+};
+
+/** The leaf with its counts set for `mode`, keeping the numbers that carry over. */
+export const setCountMode = (leaf: EventHistoryCondition, mode: CountMode): EventHistoryCondition => {
+  const { atLeast, atMost, ...rest } = leaf;
+  switch (mode) {
+    case 'at_least':
+      return { ...rest, atLeast: atLeast || atMost || 1 };
+    case 'at_most':
+      return { ...rest, atMost: atMost || atLeast || 1 };
+    case 'between':
+      return { ...rest, atLeast: atLeast ?? 1, atMost: atMost !== undefined && atMost >= (atLeast ?? 1) && atMost > 0 ? atMost : (atLeast ?? 1) + 1 };
+    case 'none':
+      return { ...rest, atMost: 0 };
+  }
+};
 
 /** "customer.traits.ltv is more than 500" — a condition in words. */
 export const describeCondition = (condition: RuleCondition): string => {

@@ -1,5 +1,5 @@
 import { defineNodeUi } from './BaseNode.js';
 
 export const triggerSegmentEnteredNode = defineNodeUi('trigger_segment_entered', 'users', [
-  { widget: 'text', path: ['segmentId'], label: 'Segment', placeholder: 'engaged-readers' },
+  { widget: 'segment', path: ['segmentId'], label: 'Segment' },
 ]);

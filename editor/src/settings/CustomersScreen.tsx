@@ -1,11 +1,10 @@
 import { useState, type ReactElement } from 'react';
-import { ApiFailure } from '../api/client.js';
 import { Icon } from '../nodes/icons.js';
 import { EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
 import { getCustomerDetail, getStageModel, type CustomerDetail } from './api.js';
 import { clusterLabels } from './cluster-form.js';
 import { formatTime } from './format.js';
-import { Card, ScreenHeader, useLoad } from './ui.js';
+import { Card, ScreenHeader, useLoad, useLoadItem } from './ui.js';
 
 /** Look a customer up by id: profile (traits, stage, cluster, consent, tags), runs, recent events and stage history. */
 export const CustomersScreen = ({ customerId, onLookup }: { customerId: string | null; onLookup: (id: string) => void }): ReactElement => {
@@ -32,17 +31,9 @@ export const CustomersScreen = ({ customerId, onLookup }: { customerId: string |
 };
 
 const CustomerProfile = ({ customerId }: { customerId: string }): ReactElement => {
-  const [missing, setMissing] = useState(false);
-  const customer = useLoad(
-    () =>
-      getCustomerDetail(customerId).catch((e: unknown) => {
-        if (e instanceof ApiFailure && e.status === 404) setMissing(true);
-        throw e;
-      }),
-    [customerId],
-  );
+  const customer = useLoadItem(() => getCustomerDetail(customerId), [customerId]);
   const model = useLoad(getStageModel, []);
-  if (missing) return <EmptyState title={`No customer “${customerId}”`}>Check the id: it is the exact userId your systems send (case matters).</EmptyState>;
+  if (customer.missing) return <EmptyState title={`No customer “${customerId}”`}>Check the id: it is the exact userId your systems send (case matters).</EmptyState>;
   if (customer.error) return <ErrorState message={`Could not load the customer: ${customer.error}`} onRetry={customer.reload} />;
   if (!customer.data) return <Spinner label="Loading the customer…" />;
   const c: CustomerDetail = customer.data;

@@ -1,10 +1,10 @@
-import { Fragment, useEffect, useState, type ReactElement } from 'react';
+import { Fragment, useState, type ReactElement } from 'react';
 import { Icon } from '../nodes/icons.js';
 import { EmptyState, ErrorState, Spinner } from '../ui/Dialog.js';
 import { listDeliveries, type Delivery } from './api.js';
 import { formatTime } from './format.js';
 import { prettyBody } from './source-form.js';
-import { Card, Pager, usePages, useLoad } from './ui.js';
+import { Card, Pager, usePages, useLoad, useReloadEvery } from './ui.js';
 
 /** What came in to a source, newest first: verdict, status, why it was rejected, the event it became. Refreshes every 5 s. */
 const pageSize = 25;
@@ -15,13 +15,8 @@ export const DeliveriesLog = ({ sourceId }: { sourceId: string }): ReactElement 
   const pages = usePages();
   const deliveries = useLoad(() => listDeliveries(sourceId, { verdict, cursor: pages.cursor, limit: pageSize }), [sourceId, verdict, pages.cursor]);
   const [open, setOpen] = useState<number | null>(null);
-  const { reload } = deliveries;
-  useEffect(() => {
-    // Only the first page follows new arrivals; older pages stay put while read.
-    if (pages.page !== 1) return;
-    const timer = setInterval(reload, 5000);
-    return () => clearInterval(timer);
-  }, [pages.page, reload]);
+  // Only the first page follows new arrivals; older pages stay put while read.
+  useReloadEvery(5000, deliveries.reload, pages.page === 1);
   const list = deliveries.data?.deliveries ?? null;
   return (
     <Card
@@ -36,7 +31,7 @@ export const DeliveriesLog = ({ sourceId }: { sourceId: string }): ReactElement 
             <option value="rejected">Rejected</option>
             <option value="duplicate">Duplicate</option>
           </select>
-          <button type="button" className="btn btn-small" onClick={reload} data-testid="deliveries-refresh">
+          <button type="button" className="btn btn-small" onClick={deliveries.reload} data-testid="deliveries-refresh">
             <Icon name="refresh" size={14} /> Refresh
           </button>
         </>
@@ -44,7 +39,7 @@ export const DeliveriesLog = ({ sourceId }: { sourceId: string }): ReactElement 
     >
       {deliveries.error ? (
         <div className="card-pad">
-          <ErrorState message={`Could not load the deliveries: ${deliveries.error}`} onRetry={reload} />
+          <ErrorState message={`Could not load the deliveries: ${deliveries.error}`} onRetry={deliveries.reload} />
         </div>
       ) : !list ? (
         <div className="card-pad">

@@ -28,7 +28,7 @@ const sections: { title: string | null; items: NavItem[] }[] = [
     items: [
       { screen: 'stages', icon: 'stairs', label: 'Stages' },
       { screen: 'clusters', icon: 'layers', label: 'Clusters' },
-      // Dynamic segments (/v1/segments) go here: { screen: 'segments', icon: 'users', label: 'Segments' }.
+      { screen: 'segments', icon: 'target', label: 'Segments' },
       { screen: 'contact-strategy', icon: 'message' },
     ],
   },

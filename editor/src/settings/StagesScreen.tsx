@@ -6,7 +6,7 @@ import { getStageModel, getStageOverview, saveStageModel, stageModelVersions, ty
 import { errorsAt, hasErrorsUnder, noErrors, serverErrors, type FormErrors } from './errors.js';
 import { formatCount, formatDate, formatTime } from './format.js';
 import { addStage, draftsOf, moveStage, relabel, removeStage, sameModel, stageFlows, stageLabel, stagesOf, type StageDraft } from './stage-model.js';
-import { Card, FieldErrors, FormAlert, Notice, ScreenHeader, useLoad } from './ui.js';
+import { Card, FieldErrors, FormAlert, Notice, RefreshButton, ScreenHeader, useLoad } from './ui.js';
 import { VersionHistory } from './VersionHistory.js';
 
 /** Lifecycle stages: the workspace's stage model (ids, labels, order) and the overview of customers and moves. */
@@ -170,11 +170,7 @@ const StageOverviewCard = ({ version }: { version: number | null }): ReactElemen
     <Card
       title="Overview"
       testId="stage-overview"
-      actions={
-        <button type="button" className="icon-btn" aria-label="refresh the overview" onClick={overview.reload}>
-          <Icon name="refresh" size={15} />
-        </button>
-      }
+      actions={<RefreshButton label="refresh the overview" onClick={overview.reload} />}
     >
       <div className="period-bar">
         <div className="segmented" role="group" aria-label="period">

@@ -1,5 +1,6 @@
 import type { ClusterDefinition } from '../../../workflows/clusters.js';
 import type { ContactStrategy, ContactStrategyInput } from '../../../workflows/contact-policy.js';
+import type { SegmentDefinition, SegmentRequest, SegmentUpdate } from '../../../workflows/segments.js';
 import { api, call, jsonBody } from '../api/client.js';
 
 /**
@@ -41,6 +42,20 @@ export const clusterVersions = async () => {
   return versions.map((v) => ({ ...v, definition: v.definition as ClusterDefinition }));
 };
 export type ClusterVersion = Awaited<ReturnType<typeof clusterVersions>>[number];
+
+// ── Segments ──────────────────────────────────────────────────────────────────────────────────────
+// JSON flattens the recursive rule type; the definitions are what the server validated, so they are typed back here.
+const segmentOf = <T extends { definition: unknown }>(segment: T) => ({ ...segment, definition: segment.definition as SegmentDefinition });
+export const listSegments = async () => (await call(api.v1.segments.$get())).segments.map(segmentOf);
+export type Segment = Awaited<ReturnType<typeof listSegments>>[number];
+export const getSegment = async (id: string) => segmentOf(await call(api.v1.segments[':id'].$get({ param: { id } })));
+export const createSegment = async (request: SegmentRequest) => segmentOf(await call(api.v1.segments.$post({}, jsonBody(request))));
+export const updateSegment = async (id: string, update: SegmentUpdate) => segmentOf(await call(api.v1.segments[':id'].$patch({ param: { id } }, jsonBody(update))));
+export const deleteSegment = (id: string) => call(api.v1.segments[':id'].$delete({ param: { id } }));
+export const previewSegment = (definition: SegmentDefinition) => call(api.v1.segments.preview.$post({}, jsonBody({ definition })));
+export type SegmentPreview = Awaited<ReturnType<typeof previewSegment>>;
+export const listSegmentMembers = (id: string, page: { cursor?: string | null; limit: number }) => call(api.v1.segments[':id'].members.$get(withQuery({ param: { id } }, query(page))));
+export type SegmentMember = Awaited<ReturnType<typeof listSegmentMembers>>['members'][number];
 
 // ── Contact strategy ──────────────────────────────────────────────────────────────────────────────
 const strategyRoute = api.v1.settings['contact-strategy'];

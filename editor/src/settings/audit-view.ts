@@ -23,10 +23,13 @@ export const auditActions = [
   'customer.delete',
   'suppression.lift',
   'run.surgery',
+  'segment.create',
+  'segment.update',
+  'segment.delete',
 ] as const;
 
 /** The target types the audit query filters on. */
-export const auditTargetTypes = ['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression'] as const;
+export const auditTargetTypes = ['key', 'source', 'journey', 'endpoint', 'settings', 'customer', 'suppression', 'segment'] as const;
 
 const settingsScreens: Record<string, string> = { stages: '#/stages', clusters: '#/clusters', contact_strategy: '#/contact-strategy' };
 
@@ -37,6 +40,8 @@ export const targetHref = (targetType: string, targetId: string): string | null 
       return `#/journeys/${encodeURIComponent(targetId)}`;
     case 'source':
       return `#/sources/${encodeURIComponent(targetId)}`;
+    case 'segment':
+      return `#/segments/${encodeURIComponent(targetId)}`;
     case 'key':
       return '#/keys';
     case 'settings':

@@ -58,6 +58,17 @@ export const zodErrors = (error: z.ZodError): FormErrors => {
   return errors;
 };
 
+/** `errors` plus problems found by a pure check (each at its path), e.g. the shared `segmentStageProblems`. */
+export const withProblems = (errors: FormErrors, problems: readonly { path: readonly (string | number)[]; message: string }[]): FormErrors => {
+  const merged: FormErrors = { fields: new Map([...errors.fields].map(([key, list]) => [key, [...list]])), general: [...errors.general] };
+  for (const problem of problems) add(merged, problem.path.length > 0 ? pathKey(problem.path) : null, problem.message);
+  return merged;
+};
+
+/** Both sets of errors (e.g. the form's own check and a refused call). */
+export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors =>
+  withProblems(a, [...[...b.fields].flatMap(([key, list]) => list.map((message) => ({ path: key.split('.'), message }))), ...b.general.map((message) => ({ path: [], message }))]);
+
 export const errorsAt = (errors: FormErrors, path: readonly (string | number)[]): string[] => errors.fields.get(pathKey(path)) ?? [];
 
 /** Whether any field error sits at or below `path` (e.g. to mark a tab or a row). */

@@ -1,24 +1,25 @@
 /**
  * The editor's hash routes. Pure: `parseRoute` and `routeHash` are inverse (unit-tested).
  * `#/` journeys list, `#/journeys/<id>` the journey editor (full screen); every other screen sits
- * in the navigation shell.
+ * in the navigation shell. `#/segments/<id>` is a saved segment (a new one is made on `#/segments`).
  */
-export const shellScreens = ['journeys', 'customers', 'stages', 'clusters', 'contact-strategy', 'sources', 'keys', 'audit'] as const;
+export const shellScreens = ['journeys', 'customers', 'stages', 'clusters', 'segments', 'contact-strategy', 'sources', 'keys', 'audit'] as const;
 export type ShellScreen = (typeof shellScreens)[number];
 
 export type Route =
   | { screen: 'journey'; id: string }
   | { screen: 'customers'; id: string | null }
+  | { screen: 'segments'; id: string | null }
   | { screen: 'sources'; id: string | null }
-  | { screen: Exclude<ShellScreen, 'customers' | 'sources'> };
+  | { screen: Exclude<ShellScreen, 'customers' | 'segments' | 'sources'> };
 
-const withId = new Set<string>(['journeys', 'customers', 'sources']);
+const withId = new Set<string>(['journeys', 'customers', 'segments', 'sources']);
 
 export const parseRoute = (hash: string): Route => {
   const [first = '', second] = hash.replace(/^#?\/?/, '').split(/[?#]/)[0]!.split('/');
   const id = second ? safeDecode(second) : null;
   if (first === 'journeys' && id) return { screen: 'journey', id };
-  if (first === 'customers' || first === 'sources') return { screen: first, id };
+  if (first === 'customers' || first === 'segments' || first === 'sources') return { screen: first, id };
   const screen = shellScreens.find((s) => s === first && !withId.has(s));
   return screen ? screenRoute(screen) : { screen: 'journeys' };
 };
@@ -30,6 +31,7 @@ export const routeHash = (route: Route): string => {
     case 'journey':
       return `#/journeys/${encodeURIComponent(route.id)}`;
     case 'customers':
+    case 'segments':
     case 'sources':
       return route.id ? `#/${route.screen}/${encodeURIComponent(route.id)}` : `#/${route.screen}`;
     default:
@@ -50,6 +52,7 @@ export const screenTitles: Record<ShellScreen, string> = {
   customers: 'Customers',
   stages: 'Lifecycle stages',
   clusters: 'Value clusters',
+  segments: 'Segments',
   'contact-strategy': 'Contact strategy',
   sources: 'Webhook sources',
   keys: 'API keys',
@@ -63,6 +66,7 @@ export const routeTitle = (route: Route): string => (route.screen === 'journey' 
 export const screenRoute = (screen: ShellScreen): Route => {
   switch (screen) {
     case 'customers':
+    case 'segments':
     case 'sources':
       return { screen, id: null };
     default:

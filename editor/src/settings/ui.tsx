@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
-import { errorMessage } from '../api/client.js';
+import { ApiFailure, errorMessage } from '../api/client.js';
 import { Icon } from '../nodes/icons.js';
 import type { FormErrors } from './errors.js';
 
@@ -35,6 +35,36 @@ export const useLoad = <T,>(load: () => Promise<T>, deps: readonly unknown[]): L
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload, setData };
 };
+
+/** Calls `reload` every `ms` while `active` (a log's first page, a segment still being evaluated). */
+export const useReloadEvery = (ms: number, reload: () => void, active: boolean): void => {
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(reload, ms);
+    return () => clearInterval(timer);
+  }, [ms, reload, active]);
+};
+
+/** `useLoad` for one item by id: `missing` once the server answers 404 (the screen says so rather than show an error). */
+export const useLoadItem = <T,>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> & { missing: boolean } => {
+  const [missing, setMissing] = useState(false);
+  const loaded = useLoad(
+    () =>
+      load().catch((e: unknown) => {
+        if (e instanceof ApiFailure && e.status === 404) setMissing(true);
+        throw e;
+      }),
+    deps,
+  );
+  return { ...loaded, missing };
+};
+
+/** The refresh button in a card's head. */
+export const RefreshButton = ({ label, onClick }: { label: string; onClick: () => void }): ReactElement => (
+  <button type="button" className="icon-btn" aria-label={label} onClick={onClick}>
+    <Icon name="refresh" size={15} />
+  </button>
+);
 
 export const ScreenHeader = ({ title, children, actions }: { title: string; children?: ReactNode; actions?: ReactNode }): ReactElement => (
   <div className="list-title">
