@@ -31,6 +31,13 @@ export const startServer = async (config: Config, print: (line: string) => void 
   const app = createApp(services);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+    // Keep idle connections longer than clients and load balancers do (60 s is the common idle
+    // timeout). With Node's default of 5 s, a client reusing a connection just as the server
+    // closes it gets ECONNRESET on a request the server never read.
+    if ('keepAliveTimeout' in s) {
+      s.keepAliveTimeout = 65_000;
+      s.headersTimeout = 66_000;
+    }
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
