@@ -46,9 +46,6 @@ export const saveContactStrategy = async (services: Services, workspaceId: strin
   });
 };
 
-/** Strategies looked up during one dispatcher round, per workspace (one query per workspace and round). */
-export type StrategyCache = Map<string, Promise<StoredContactStrategy | null>>;
-
 export interface MarketingEffect {
   id: number;
   workspaceId: string;
@@ -62,14 +59,9 @@ export interface MarketingEffect {
  * already `sent` in the cap and budget periods (effects of every journey), including those sent
  * earlier in the same dispatcher round.
  */
-export const checkContactStrategy = async (services: Services, effect: MarketingEffect, cache: StrategyCache, round: DispatchRound): Promise<ContactDecision | null> => {
+export const checkContactStrategy = async (services: Services, effect: MarketingEffect, round: DispatchRound): Promise<ContactDecision | null> => {
   if (!isMarketingChannel(effect.channel)) return null;
-  let pending = cache.get(effect.workspaceId);
-  if (!pending) {
-    pending = loadContactStrategy(services.db, effect.workspaceId);
-    cache.set(effect.workspaceId, pending);
-  }
-  const stored = await pending;
+  const stored = await round.contactStrategy(effect.workspaceId);
   if (!stored) return null;
   const now = services.now();
   const customer = await round.customer(effect.workspaceId, effect.customerId);
