@@ -5,7 +5,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers } from '../drizzle/schema.js';
+import { importExampleContactStrategy } from '../server/runtime/contact-strategy.js';
 import { dispatchBatch } from '../server/runtime/dispatcher.js';
+import { importExampleJourneys } from '../server/runtime/journeys.js';
 import type { ContactStrategyInput } from '../workflows/contact-policy.js';
 import type { JourneyGraphInput, ValueCluster } from '../workflows/index.js';
 import { json, startHarness, type Harness } from './support/harness.js';
@@ -135,5 +137,40 @@ describe('dialogue scripts in tasks, picked by name from the contact strategy', 
     await h.drain();
     await dispatchBatch(h.services);
     expect(await taskFor('managers', 'c_after')).toMatchObject({ script: stepLines, scriptName: 'complaint', scriptCluster: null });
+  });
+});
+
+describe('the examples at first start: the complaint example picks the example strategy\'s scripts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ RAPPORT_POLL_MS: 60_000 });
+  }, 60_000);
+  afterAll(async () => h.close());
+
+  it("a star's complaint gives the managers a call task with the star script, 30 minutes later", async () => {
+    expect((await importExampleContactStrategy(h.services, h.workspaceId))?.version).toBe(1);
+    expect(await importExampleContactStrategy(h.services, h.workspaceId)).toBeNull();
+    const imported = await importExampleJourneys(h.services, h.workspaceId);
+    expect(imported.find((r) => r.journeyId === 'complaint-by-cluster')).toMatchObject({ version: 1, errors: [] });
+    const detail = await json<{ findings: { code: string }[] }>(await h.admin('/v1/journeys/complaint-by-cluster'), 200);
+    expect(detail.findings).toEqual([]);
+
+    await json(await h.ingest('/v1/identify', { userId: 'grace', traits: { first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com' } }), 200);
+    await h.drain();
+    await h.services.db.update(customers).set({ cluster: 'star' }).where(and(eq(customers.workspaceId, h.workspaceId), eq(customers.id, 'grace')));
+    await json(await h.ingest('/v1/track', { userId: 'grace', event: 'Complaint Filed', properties: { subject: 'Late delivery', order_id: 'A-1' } }), 200);
+    await h.drain();
+    h.clock.advance(30 * 60_000);
+    await h.drain();
+    await dispatchBatch(h.services);
+    const { tasks } = await json<{ tasks: TaskView[] }>(await h.admin('/v1/tasks?assigneeId=managers'), 200);
+    expect(tasks).toEqual([
+      expect.objectContaining({
+        customerId: 'grace',
+        scriptName: 'complaint',
+        scriptCluster: 'star',
+        script: expect.arrayContaining(['Offer: a replacement by express delivery at our cost, and a 25 EUR voucher for the next order.']),
+      }),
+    ]);
   });
 });

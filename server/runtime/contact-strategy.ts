@@ -1,5 +1,6 @@
 import type { Executor } from '../../drizzle/db.js';
 import { contactStrategySchema, decideContact, historyWindows, isMarketingChannel, strategyFor, type ContactDecision, type ContactStrategy } from '../../workflows/contact-policy.js';
+import { exampleContactStrategy } from '../../workflows/examples/contact-strategy.js';
 import type { JsonValue, ValueCluster } from '../../workflows/index.js';
 import type { DispatchRound } from '../channels/round.js';
 import type { Services } from '../services.js';
@@ -44,6 +45,15 @@ export const saveContactStrategy = async (services: Services, workspaceId: strin
     await recordAudit(tx, { workspaceId, actorKeyId, action: 'settings.update', targetType: 'settings', targetId: contactStrategyKey, details: { version }, at });
     return { version, strategy, note, createdAt: at };
   });
+};
+
+/**
+ * First start with the examples: saves the example strategy (a "complaint" dialogue script per
+ * cluster, which the complaint-handling example picks by name) unless one is saved already.
+ */
+export const importExampleContactStrategy = async (services: Services, workspaceId: string): Promise<StoredContactStrategy | null> => {
+  if (await loadContactStrategy(services.db, workspaceId)) return null;
+  return saveContactStrategy(services, workspaceId, contactStrategySchema.parse(exampleContactStrategy), 'example contact strategy', null);
 };
 
 export interface MarketingEffect {
