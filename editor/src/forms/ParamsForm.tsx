@@ -1,8 +1,7 @@
-import { useEffect, useState, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import type { DurationUnit, Rule } from '../../../workflows/index.js';
-import { useEditor } from '../store/context.js';
-import { listJourneys } from '../api/journeys.js';
 import { Field } from './Field.js';
+import { JourneyPicker, ScriptPicker } from './pickers.js';
 import { RuleBuilder } from './RuleBuilder.js';
 import { TemplateField } from './TemplateField.js';
 import { getAt, pathWithin, setAt, type FieldSpec } from './spec.js';
@@ -24,26 +23,6 @@ import {
   type DurationValue,
   type OffsetValue,
 } from './widgets.js';
-
-/** Journey ids for the "Enrol in journey" picker (loaded once per form). */
-const JourneyPicker = ({ id, value, onChange }: { id: string; value: string | undefined; onChange: (v: string | undefined) => void }): ReactElement => {
-  const self = useEditor((s) => s.history.present.id);
-  const [options, setOptions] = useState<{ value: string; label: string }[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    listJourneys()
-      .then((r) => live && setOptions(r.journeys.filter((j) => j.id !== self && j.status !== 'archived').map((j) => ({ value: j.id, label: `${j.name} (${j.id})` }))))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [self]);
-  if (error) return <p className="field-error">Could not load journeys: {error}</p>;
-  if (!options) return <p className="muted">Loading journeys…</p>;
-  const all = value && !options.some((o) => o.value === value) ? [...options, { value, label: `${value} (not found)` }] : options;
-  return <Select id={id} value={value} options={all} onChange={onChange} placeholder="Choose a journey…" />;
-};
 
 type Params = Record<string, unknown>;
 type Issue = { path: (string | number)[]; message: string };
@@ -91,6 +70,8 @@ const Widget = ({ spec, id, params, onParams, invalid }: { spec: FieldSpec; id: 
       return <StageSelect id={id} value={typeof value === 'string' ? value : undefined} onChange={set} optional={spec.optional} invalid={invalid} />;
     case 'journey':
       return <JourneyPicker id={id} value={typeof value === 'string' ? value : undefined} onChange={set} />;
+    case 'script':
+      return <ScriptPicker id={id} value={typeof value === 'string' ? value : undefined} onChange={set} optional={spec.optional} invalid={invalid} />;
     case 'lines':
       return <ListEditor id={id} value={Array.isArray(value) ? (value as string[]) : undefined} onChange={set} placeholder={spec.placeholder} addLabel={spec.addLabel} />;
     case 'headers':

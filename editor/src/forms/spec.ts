@@ -34,6 +34,8 @@ export type FieldSpec =
   | (Base & { widget: 'stages' })
   | (Base & { widget: 'stage' })
   | (Base & { widget: 'journey' })
+  /** A dialogue script name of the contact strategy (loaded from the workspace). */
+  | (Base & { widget: 'script' })
   | (Base & { widget: 'lines'; placeholder?: string; addLabel: string })
   | (Base & { widget: 'headers' })
   | (Base & { widget: 'traits' })
