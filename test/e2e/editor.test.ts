@@ -229,10 +229,15 @@ describe.skipIf(!haveChromium)(`editor in Chromium with the example journeys (${
     await p.goto(`${session().server.url}/#/journeys/complaint-by-cluster`);
     const task = p.getByTestId('node-manager-call-task');
     await task.waitFor();
+    await p.getByTestId('findings-list').waitFor();
+    await p.getByTestId('mode-edit').click();
     expect(await task.locator('.node-summary').innerText()).toContain('script "complaint"');
-    await task.locator('.node-head').click();
+    await until('the task settings to open', async () => {
+      await task.locator('.node-head').click();
+      return p.getByTestId('node-settings').locator('code', { hasText: 'manager-call-task' }).isVisible();
+    });
     const picker = p.getByTestId('field-scriptName').locator('select');
-    await picker.waitFor();
+    await picker.waitFor({ timeout: 30_000 });
     expect(await picker.inputValue()).toBe('complaint');
     expect(await picker.locator('option').allInnerTexts()).toEqual(['None: only the lines below', 'complaint — Default, Star, Question mark']);
     expect(await p.getByTestId('field-script').locator('input').count()).toBe(5);
