@@ -243,7 +243,12 @@ export const tasks = pgTable(
     assigneeId: text('assignee_id').notNull(),
     title: text('title').notNull(),
     description: text('description'),
+    /** The lines the person follows: the contact strategy's script `scriptName` for the customer's cluster, else the step's own lines. */
     script: jsonb('script').$type<string[]>().notNull(),
+    /** The strategy script the step asked for by name (null: the step has only its own lines). */
+    scriptName: text('script_name'),
+    /** Whose rules the lines came from (a cluster, or `default`); null when they are the step's own lines. */
+    scriptCluster: text('script_cluster'),
     dueAt: ms('due_at').notNull(),
     done: boolean('done').notNull().default(false),
     createdAt: ms('created_at').notNull(),

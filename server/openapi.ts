@@ -111,12 +111,16 @@ const runSummary = z.object({
 });
 const effect = z.object({
   id: z.number().int(), stepSeq: z.number().int(), actionIndex: z.number().int(), nodeId: z.string(), channel: z.string(), idempotencyKey: z.string(), payload: jsonObject,
-  cost: z.number().nullable(), status: z.enum(['pending', 'sent', 'failed', 'skipped']), attempts: count, lastError: z.string().nullable(), createdAt: epochMs, sentAt: epochMs.nullable(),
+  cost: z.number().nullable(), status: z.enum(['pending', 'sent', 'failed', 'skipped']), attempts: count, lastError: z.string().nullable(),
+  result: jsonObject.nullable().describe('what the channel answered once performed (provider ids and status; for a task its id and the dialogue script it got, or `scriptMissing`)'), createdAt: epochMs, sentAt: epochMs.nullable(),
 });
 const mailboxMessage = z.object({ id: z.string(), workspaceId: z.string(), channel: z.string(), recipient: z.string().nullable(), subject: z.string().nullable(), body: z.string(), idempotencyKey: z.string(), sentAt: epochMs });
 const task = z.object({
   id: z.string(), workspaceId: z.string(), customerId: z.string(), runId: z.string(), assigneeType: z.string(), assigneeId: z.string(), title: z.string(),
-  description: z.string().nullable(), script: z.array(z.string()).describe('dialogue script lines for the person doing the task'), dueAt: epochMs, done: z.boolean(), createdAt: epochMs,
+  description: z.string().nullable(), script: z.array(z.string()).describe('dialogue script lines for the person doing the task'),
+  scriptName: z.string().nullable().describe('the contact-strategy script the step asked for by name (null: the step has only its own lines)'),
+  scriptCluster: z.string().nullable().describe('whose rules the lines came from (star, question_mark, cash_cow, dog or default); null when they are the step\'s own lines'),
+  dueAt: epochMs, done: z.boolean(), createdAt: epochMs,
 });
 const journeyStats = z.object({
   version: z.number().int().nullable().describe('the live version; null while the journey is a draft'),
@@ -239,6 +243,10 @@ export const responseSchemas = {
   CustomerDeletion: z.object({ deleted: z.literal(true), customerHash: z.string().describe('SHA-256 of workspace and customer id: the only trace kept (suppression, audit)'), removed: z.record(z.string(), count).describe('rows removed per table') }),
   SuppressionLifted: z.object({ lifted: z.literal(true), customerHash: z.string() }),
   ContactStrategy: z.object({ version: z.number().int().min(1), strategy: z.record(z.string(), z.unknown()).describe('default and per-cluster rules: goal, channels with costPerContact, budget, frequencyCap, quietHours; fallbackTimeZone'), note: z.string().nullable(), createdAt: epochMs }),
+  DialogueScriptNames: z.object({
+    version: z.number().int().min(1).nullable().describe('the strategy version in force; null while none is saved'),
+    scripts: z.array(z.object({ name: z.string(), clusters: z.array(z.string()).describe('the rules that define it: default first, then clusters') })),
+  }),
   StageModel: z.object({
     version: z.number().int().min(1).nullable().describe('null while the default model is in force (nothing saved yet)'),
     stages: z.array(z.object({ id: z.string(), label: z.string() })), note: z.string().nullable(), createdAt: epochMs.nullable(),
@@ -544,6 +552,9 @@ const operations: OperationSpec[] = [
   { method: 'get', path: '/v1/settings/contact-strategy', tag: 'CRM', auth: 'read', summary: 'Get the contact strategy',
     description: 'The contact strategy in force (its latest version): per value cluster and a default, the goal, allowed marketing channels with cost per contact, budget, frequency cap and quiet hours. 404 while none was saved (then nothing is restricted).',
     ok: { status: 200, description: 'The strategy in force.', schema: 'ContactStrategy' }, errors: [404] },
+  { method: 'get', path: '/v1/settings/contact-strategy/scripts', tag: 'CRM', auth: 'read', summary: 'Dialogue script names',
+    description: 'The dialogue script names of the strategy in force, sorted, each with the rules (default, clusters) that define it: what a `create_task` step can pick as `scriptName`. Empty while none is saved.',
+    ok: { status: 200, description: 'The script names.', schema: 'DialogueScriptNames' } },
   { method: 'get', path: '/v1/settings/contact-strategy/versions', tag: 'CRM', auth: 'read', summary: 'Contact strategy history',
     description: 'Every saved version of the contact strategy (at most the latest 50), newest first, each `{ version, strategy, note, createdAt }`.',
     ok: { status: 200, description: '`{ "versions": [...] }` (empty while none was saved).' } },

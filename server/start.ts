@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { bootstrapWorkspace } from './bootstrap.js';
 import type { Config } from './config.js';
 import { releaseHandedOver, runDispatcher } from './runtime/dispatcher.js';
+import { importExampleContactStrategy } from './runtime/contact-strategy.js';
 import { importExampleJourneys } from './runtime/journeys.js';
 import { runWorker } from './runtime/worker.js';
 import { createServices } from './services-factory.js';
@@ -25,6 +26,9 @@ export const startServer = async (config: Config, print: (line: string) => void 
   // Outbound webhooks are signed with the configured secret, else the workspace's stored one (stable across restarts).
   services.config.RAPPORT_WEBHOOK_SECRET ??= boot.webhookSecret;
   if (boot.created && config.RAPPORT_EXAMPLES === 'true') {
+    // The strategy first: the examples' tasks pick its dialogue scripts by name.
+    const strategy = await importExampleContactStrategy(services, boot.workspaceId);
+    services.log.info({ version: strategy?.version ?? null }, 'example contact strategy saved');
     const imported = await importExampleJourneys(services, boot.workspaceId);
     services.log.info({ journeys: imported }, 'example journeys imported and published');
   }

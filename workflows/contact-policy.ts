@@ -19,9 +19,12 @@ const periodDays = z.number().int().min(1).max(366);
 const channelCost = z.object({ costPerContact: z.number().min(0).max(1_000_000) }).strict();
 
 /** A dialogue script: the lines a person follows in a task or call for this cluster ("apologise" → "explain" → …). */
+/** A dialogue script's name, unique per cluster; `create_task` steps pick a script by it. */
+export const dialogueScriptNameSchema = z.string().trim().min(1, 'name the script, e.g. "complaint"').max(100);
+
 export const dialogueScriptSchema = z
   .object({
-    name: z.string().trim().min(1, 'name the script, e.g. "complaint"').max(100),
+    name: dialogueScriptNameSchema,
     lines: z.array(z.string().trim().min(1, 'write the line or remove it').max(1_000)).min(1, 'a script has at least one line').max(50),
   })
   .strict();

@@ -9,7 +9,7 @@ export const findingCodes = [
   'invalid_template', 'unknown_template_variable', 'unknown_journey', 'unknown_segment', 'unknown_stage',
   'invalid_time_zone',
   // warnings
-  'message_without_wait', 'no_goal',
+  'message_without_wait', 'no_goal', 'unknown_script',
 ] as const;
 export const findingCodeSchema = z.enum(findingCodes);
 export type FindingCode = z.infer<typeof findingCodeSchema>;

@@ -35,6 +35,11 @@ const isOver = { kind: 'condition', field: 'customer.traits.ltv', operator: 'gt'
 const condition = (id: string): NodeInput => ({ id, kind: 'condition_rule', params: { rule: isOver } });
 const delay = (id: string): NodeInput => ({ id, kind: 'wait_delay', params: { duration: { amount: 1, unit: 'days' } } });
 const goal = { event: 'Order Completed' };
+const scriptTask = (scriptName: string): NodeInput => ({
+  id: 'k',
+  kind: 'create_task',
+  params: { assignee: { type: 'team', id: 'service' }, title: 'Call', due: { amount: 1, unit: 'hours' }, script: ['Apologise'], scriptName },
+});
 
 interface FindingCase {
   /** What the case shows. */
@@ -344,9 +349,25 @@ const cases: Record<FindingCode, FindingCase> = {
     ],
     fix: /set a goal event or add a \"Goal reached\" node/,
   },
+  unknown_script: {
+    about: 'a task picks a dialogue script no cluster of the contact strategy defines',
+    graph: journey([manual, scriptTask('complain'), exitNode], [edge('e1', 't', 'next', 'k'), edge('e2', 'k', 'next', 'x')], { goal }),
+    context: { scripts: ['complaint', 'welcome call'] },
+    expected: [
+      {
+        code: 'unknown_script',
+        severity: 'warning',
+        nodeId: 'k',
+        path: ['scriptName'],
+        message:
+          'no cluster of the contact strategy (nor its default) has a dialogue script "complain" (its scripts are "complaint", "welcome call"), so its tasks get only the step\'s own lines; add the script under Contact strategy or pick another',
+      },
+    ],
+    fix: /add the script under Contact strategy or pick another/,
+  },
 };
 
-const warningCodes: readonly FindingCode[] = ['message_without_wait', 'no_goal'];
+const warningCodes: readonly FindingCode[] = ['message_without_wait', 'no_goal', 'unknown_script'];
 
 const findingsWith = (code: FindingCode, graph: unknown, context?: WorkspaceContext): Finding[] =>
   validateJourney(graph, context).findings.filter((f) => f.code === code);
@@ -531,6 +552,15 @@ describe('references', () => {
     );
     expect(findingsWith('unknown_stage', graph, { stages: ['lead', 'customer'] })).toStrictEqual([
       { code: 'unknown_stage', severity: 'error', nodeId: 's', path: ['stages', 1], message: '"churned" is not a lifecycle stage; use one of lead, customer' },
+    ]);
+  });
+
+  it('a script name is checked only against a known list of strategy scripts; none saved says so', () => {
+    const graph = cases.unknown_script.graph;
+    expect(findingsWith('unknown_script', graph, { scripts: ['complain'] })).toEqual([]);
+    expect(findingsWith('unknown_script', graph)).toEqual([]);
+    expect(findingsWith('unknown_script', graph, { scripts: [] }).map((f) => f.message)).toEqual([
+      'no cluster of the contact strategy (nor its default) has a dialogue script "complain" (the contact strategy has no dialogue scripts yet), so its tasks get only the step\'s own lines; add the script under Contact strategy or pick another',
     ]);
   });
 

@@ -14,6 +14,8 @@ export interface WorkspaceContext {
   journeys?: readonly string[];
   segments?: readonly string[];
   stages?: readonly string[];
+  /** Dialogue script names defined anywhere in the contact strategy (any cluster or the default); none saved: empty. */
+  scripts?: readonly string[];
 }
 
 /** A node whose params passed its kind's schema. */
@@ -219,6 +221,12 @@ export const validateJourney = (input: unknown, context: WorkspaceContext = {}):
         case 'stage':
           if (!stages.includes(ref.id)) {
             error({ code: 'unknown_stage', nodeId: node.id, path: ref.path, message: `"${ref.id}" is not a lifecycle stage; use one of ${stages.join(', ')}` });
+          }
+          break;
+        case 'script':
+          if (context.scripts && !context.scripts.includes(ref.name)) {
+            const known = context.scripts.length === 0 ? 'the contact strategy has no dialogue scripts yet' : `its scripts are ${context.scripts.map((n) => `"${n}"`).join(', ')}`;
+            warn({ code: 'unknown_script', nodeId: node.id, path: ref.path, message: `no cluster of the contact strategy (nor its default) has a dialogue script "${ref.name}" (${known}), so its tasks get only the step's own lines; add the script under Contact strategy or pick another` });
           }
           break;
       }

@@ -4,6 +4,7 @@ import { queryRows } from '../../drizzle/db.js';
 import type { JsonValue } from '../../workflows/index.js';
 import { anyKey, recordset, rowsCte } from '../runtime/batch-statements.js';
 import { createBatcher } from '../runtime/batcher.js';
+import { loadContactStrategy, type StoredContactStrategy } from '../runtime/contact-strategy.js';
 import type { Services } from '../services.js';
 import { tokenKey } from './unsubscribe.js';
 
@@ -37,6 +38,8 @@ export interface SentHistory {
 }
 
 export interface DispatchRound {
+  /** The contact strategy in force (null while none is saved), read once per workspace and round. */
+  contactStrategy(workspaceId: string): Promise<StoredContactStrategy | null>;
   /** The customer as stored now (null when unknown). */
   customer(workspaceId: string, customerId: string): Promise<CustomerAtSend | null>;
   /** Stores a message in the development mailbox; a key already there is a duplicate, not a second message. */
@@ -69,6 +72,7 @@ export const createDispatchRound = (services: Services): DispatchRound => {
   const { db, now } = services;
   const customers = new Map<string, Promise<CustomerAtSend | null>>();
   const keys = new Map<string, Promise<Buffer | null>>();
+  const strategies = new Map<string, Promise<StoredContactStrategy | null>>();
   const histories = new Map<string, Promise<SentHistory>>();
   const sentInRound = new Map<string, SentHistory>();
 
@@ -145,6 +149,7 @@ export const createDispatchRound = (services: Services): DispatchRound => {
   });
 
   return {
+    contactStrategy: (workspaceId) => cached(strategies, workspaceId, () => loadContactStrategy(db, workspaceId)),
     customer: (workspaceId, customerId) => cached(customers, keyOf(workspaceId, customerId), () => loadCustomers({ workspaceId, customerId })),
     mailbox: (entry) => insertMailbox(entry),
     unsubscribeKey: (workspaceId) => cached(keys, workspaceId, () => tokenKey(services, workspaceId)),

@@ -1,5 +1,6 @@
 import type { Executor } from '../../drizzle/db.js';
 import { contactStrategySchema, decideContact, historyWindows, isMarketingChannel, strategyFor, type ContactDecision, type ContactStrategy } from '../../workflows/contact-policy.js';
+import { exampleContactStrategy } from '../../workflows/examples/contact-strategy.js';
 import type { JsonValue, ValueCluster } from '../../workflows/index.js';
 import type { DispatchRound } from '../channels/round.js';
 import type { Services } from '../services.js';
@@ -46,8 +47,14 @@ export const saveContactStrategy = async (services: Services, workspaceId: strin
   });
 };
 
-/** Strategies looked up during one dispatcher round, per workspace (one query per workspace and round). */
-export type StrategyCache = Map<string, Promise<StoredContactStrategy | null>>;
+/**
+ * First start with the examples: saves the example strategy (a "complaint" dialogue script per
+ * cluster, which the complaint-handling example picks by name) unless one is saved already.
+ */
+export const importExampleContactStrategy = async (services: Services, workspaceId: string): Promise<StoredContactStrategy | null> => {
+  if (await loadContactStrategy(services.db, workspaceId)) return null;
+  return saveContactStrategy(services, workspaceId, contactStrategySchema.parse(exampleContactStrategy), 'example contact strategy', null);
+};
 
 export interface MarketingEffect {
   id: number;
@@ -62,14 +69,9 @@ export interface MarketingEffect {
  * already `sent` in the cap and budget periods (effects of every journey), including those sent
  * earlier in the same dispatcher round.
  */
-export const checkContactStrategy = async (services: Services, effect: MarketingEffect, cache: StrategyCache, round: DispatchRound): Promise<ContactDecision | null> => {
+export const checkContactStrategy = async (services: Services, effect: MarketingEffect, round: DispatchRound): Promise<ContactDecision | null> => {
   if (!isMarketingChannel(effect.channel)) return null;
-  let pending = cache.get(effect.workspaceId);
-  if (!pending) {
-    pending = loadContactStrategy(services.db, effect.workspaceId);
-    cache.set(effect.workspaceId, pending);
-  }
-  const stored = await pending;
+  const stored = await round.contactStrategy(effect.workspaceId);
   if (!stored) return null;
   const now = services.now();
   const customer = await round.customer(effect.workspaceId, effect.customerId);

@@ -8,7 +8,7 @@ import { createDispatchRound, type DispatchRound } from '../channels/round.js';
 import { webhookSecret } from '../channels/signing.js';
 import type { Services } from '../services.js';
 import type { ContactDecision } from '../../workflows/contact-policy.js';
-import { checkContactStrategy, type StrategyCache } from './contact-strategy.js';
+import { checkContactStrategy } from './contact-strategy.js';
 import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
 import { anyKey, rowsCte } from './batch-statements.js';
 import { leaseMs } from './handoff.js';
@@ -30,9 +30,10 @@ export { backoffCapMs, retryDelayMs } from './retry-schedule.js';
  *    checked against the contact strategy (server/runtime/contact-strategy.ts): skipped, deferred
  *    past quiet hours (still pending, the attempt not counted), or sent with the channel's cost.
  *    Each attempt is bounded well inside the lease: HTTP 10 s, SMTP 10–30 s.
- *    Send-time reads (the customer, their recent messages, the unsubscribe key) and development
- *    mailbox writes are batched across the round (server/channels/round.ts): a round of 200
- *    emails costs a handful of statements.
+ *    Send-time reads (the contact strategy, the customer, their recent messages, the unsubscribe
+ *    key) and development mailbox writes are batched across the round (server/channels/round.ts):
+ *    a round of 200 emails costs a handful of statements. Tasks get the strategy's dialogue
+ *    script for the customer's cluster at this moment (server/channels/task.ts).
  * 3. Record, when the round's effects are performed, in one statement: sent / skipped / retry later
  *    (the schedule in retry-schedule.ts, at least what the provider's Retry-After asked) /
  *    failed (server/runtime/effect-outcomes.ts), and the attempt log in another.
@@ -91,7 +92,6 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
   const tally: DispatchTally = { claimed: claimed.length, sent: 0, failed: 0, retried: 0, skipped: 0, deferred: 0 };
   if (claimed.length === 0) return tally;
   const round = createDispatchRound(services);
-  const strategies: StrategyCache = new Map();
   const byCustomer = new Map<string, EffectRow[]>();
   // In outbox order per customer (UPDATE … RETURNING does not keep the claim's ORDER BY on PostgreSQL).
   for (const row of [...claimed].sort((a, b) => a.id - b.id)) {
@@ -107,7 +107,7 @@ export const dispatchBatch = async (services: Services, options: DispatchOptions
         const startedAt = services.now();
         const started = performance.now();
         try {
-          const outcome = await perform(services, adapters, row, options.resolveHost, strategies, round);
+          const outcome = await perform(services, adapters, row, options.resolveHost, round);
           performed.push({ row, outcome, fence: handedIds.has(row.id) ? row.attempts - 1 : row.attempts, startedAt, durationMs: Math.round(performance.now() - started) });
         } catch (error) {
           // A bug, not a delivery problem: the effect stays claimed and is retried when its lease runs out.
@@ -158,7 +158,6 @@ const perform = async (
   adapters: ChannelAdapters,
   row: EffectRow,
   resolveHost: HostResolver | undefined,
-  strategies: StrategyCache,
   round: DispatchRound,
 ): Promise<Outcome> => {
   const channel = channelSchema.safeParse(row.channel);
@@ -166,7 +165,7 @@ const perform = async (
   if (!adapter) return { status: 'failed', error: new DeliveryError(`no adapter for channel "${row.channel}"`, { retryable: false }) };
   let contact: ContactDecision | null;
   try {
-    contact = await checkContactStrategy(services, row, strategies, round);
+    contact = await checkContactStrategy(services, row, round);
   } catch (error) {
     const problem = new DeliveryError(`contact strategy check failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
     return { status: row.attempts < services.config.RAPPORT_MAX_ATTEMPTS ? 'retry' : 'failed', error: problem };

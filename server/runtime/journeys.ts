@@ -24,6 +24,8 @@ import { appendEvent } from './customers.js';
 import { eventRow } from './event-rows.js';
 import { endRunsOfJourney, migrateRuns, runCountsByJourney } from './runs.js';
 import { loadStageModel } from './stages.js';
+import { loadContactStrategy } from './contact-strategy.js';
+import { dialogueScriptNames } from '../../workflows/dialogue-scripts.js';
 
 /**
  * Journeys: drafts, immutable published versions, lifecycle (live / paused / archived), import and
@@ -61,11 +63,12 @@ const journeyIds = async (db: Executor, workspaceId: string): Promise<string[]> 
 const segmentIds = async (db: Executor, workspaceId: string): Promise<string[]> =>
   (await db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId))).map((r) => r.id);
 
-/** What the validator checks references against: journeys, segments and the workspace's stage model. */
+/** What the validator checks references against: journeys, segments, the stage model and the contact strategy's script names. */
 export const workspaceContext = async (db: Executor, workspaceId: string): Promise<WorkspaceContext> => ({
   journeys: await journeyIds(db, workspaceId),
   segments: await segmentIds(db, workspaceId),
   stages: (await loadStageModel(db, workspaceId)).stages.map((s) => s.id),
+  scripts: dialogueScriptNames((await loadContactStrategy(db, workspaceId))?.strategy ?? null).map((s) => s.name),
 });
 
 const loadJourney = async (db: Executor, workspaceId: string, journeyId: string, lock = false): Promise<JourneyRow> => {

@@ -89,6 +89,7 @@ export const getRunDetail = async (services: Services, workspaceId: string, runI
         status: effects.status,
         attempts: effects.attempts,
         lastError: effects.lastError,
+        result: effects.result,
         createdAt: effects.createdAt,
         sentAt: effects.sentAt,
       })

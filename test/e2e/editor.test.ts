@@ -223,4 +223,30 @@ describe.skipIf(!haveChromium)(`editor in Chromium with the example journeys (${
     await p.getByTestId('live-active').waitFor();
     await shot(p, '10-example-live');
   });
+
+  it("the complaint example's manager call picks the strategy's complaint script; its own lines stay editable", async () => {
+    const p = session().page;
+    await p.goto(`${session().server.url}/#/journeys/complaint-by-cluster`);
+    const task = p.getByTestId('node-manager-call-task');
+    await task.waitFor();
+    await p.getByTestId('findings-list').waitFor();
+    await p.getByTestId('mode-edit').click();
+    expect(await task.locator('.node-summary').innerText()).toContain('script "complaint"');
+    await until('the task settings to open', async () => {
+      await task.locator('.node-head').click();
+      return p.getByTestId('node-settings').locator('code', { hasText: 'manager-call-task' }).isVisible();
+    });
+    const picker = p.getByTestId('field-scriptName').locator('select');
+    await picker.waitFor({ timeout: 30_000 });
+    expect(await picker.inputValue()).toBe('complaint');
+    expect(await picker.locator('option').allInnerTexts()).toEqual(['None: only the lines below', 'complaint — Default, Star, Question mark']);
+    expect(await p.getByTestId('field-script').locator('input').count()).toBe(5);
+    // Choosing none leaves only the own lines (and the summary says no script); then back.
+    await picker.selectOption('');
+    await until('the summary without a script', async () => !(await task.locator('.node-summary').innerText()).includes('script'));
+    await picker.selectOption('complaint');
+    await until('the summary with the script', async () => (await task.locator('.node-summary').innerText()).includes('script "complaint"'));
+    await picker.scrollIntoViewIfNeeded();
+    await shot(p, '11-task-script');
+  });
 });

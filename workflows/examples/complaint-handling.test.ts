@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ValueCluster } from '../domain.js';
+import { contactStrategySchema } from '../contact-policy.js';
+import { dialogueScriptNames, taskScript } from '../dialogue-scripts.js';
 import { simulate } from '../simulator.js';
+import { validateJourney } from '../validator.js';
 import { complaintHandlingJourney } from './complaint-handling.js';
+import { exampleContactStrategy } from './contact-strategy.js';
 import { DAY, HOUR, MINUTE, T0, compileExample, effectsOf, route, runOf, stepAt, track } from './test-kit.js';
 
 const journey = compileExample(complaintHandlingJourney);
@@ -72,6 +76,7 @@ describe('complaint from a star', () => {
         'Offer: a replacement by express delivery at our cost, and a 25 EUR voucher for the next order.',
         'Ask whether this resolves the complaint; if so, mark it resolved.',
       ],
+      scriptName: 'complaint',
     });
     expect(step.effects[1]?.payload).toEqual({
       via: 'chat',
@@ -81,6 +86,17 @@ describe('complaint from a star', () => {
     });
     expect(step.effects[0]?.idempotencyKey).not.toBe(step.effects[1]?.idempotencyKey);
     expect(step.timersSet.map((t) => t.dueAt)).toEqual([TASK_AT + 7 * DAY]);
+  });
+
+  it("the manager's task gets the example strategy's star script when made, the step's lines without a strategy", () => {
+    const payload = stepAt(result, TASK_AT).effects[0]?.payload;
+    const ownLines = Array.isArray(payload?.script) ? payload.script.map(String) : [];
+    const strategy = contactStrategySchema.parse(exampleContactStrategy);
+    const starScript = strategy.star?.scripts.find((s) => s.name === 'complaint')?.lines;
+    expect(taskScript({ name: 'complaint', ownLines, strategy, cluster: 'star' })).toEqual({ lines: starScript, name: 'complaint', cluster: 'star', missing: null });
+    // A star who became a cash cow by the time the task is made gets the default script.
+    expect(taskScript({ name: 'complaint', ownLines, strategy, cluster: 'cash_cow' })).toMatchObject({ lines: strategy.default.scripts[0]?.lines, cluster: 'default' });
+    expect(taskScript({ name: 'complaint', ownLines, strategy: null, cluster: 'star' })).toMatchObject({ lines: ownLines, cluster: null });
   });
 
   it('ends unresolved after the one-week resolution window', () => {
@@ -108,6 +124,15 @@ describe('complaint from a star', () => {
     const early = simulate(journey, customer('star'), [complaint(T0), track('Complaint Resolved', T0 + 10 * MINUTE)]);
     expect(runOf(early)).toMatchObject({ outcome: 'converted', reason: 'goal event "Complaint Resolved"' });
     expect(early.effects.map((e) => e.nodeId)).toEqual(['star-apology-mail']);
+  });
+});
+
+describe('complaint handling and the example contact strategy', () => {
+  it('picks a script the example strategy defines for every cluster rule it has (no unknown_script warning)', () => {
+    const names = dialogueScriptNames(contactStrategySchema.parse(exampleContactStrategy));
+    expect(names).toEqual([{ name: 'complaint', clusters: ['default', 'star', 'question_mark'] }]);
+    expect(validateJourney(complaintHandlingJourney, { scripts: names.map((n) => n.name) }).findings).toEqual([]);
+    expect(validateJourney(complaintHandlingJourney, { scripts: [] }).findings.map((f) => [f.code, f.nodeId])).toEqual([['unknown_script', 'manager-call-task']]);
   });
 });
 

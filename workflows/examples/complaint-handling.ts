@@ -7,7 +7,10 @@ import type { JourneyGraphInput } from '../graph.js';
  * - Question mark (low now, high potential): a discount only if they insist — we wait up to
  *   7 days for "Discount Requested"; if it comes, a 10 % code is issued and mailed.
  * - Star (high / high): the same apology, then after 30 minutes a manager gets a call task with
- *   the dialogue script and the manager's offer, and the VIP channel is alerted.
+ *   the contact strategy's "complaint" dialogue script (picked by `scriptName` when the task is
+ *   made: the star script with the manager's offer in the example strategy,
+ *   workflows/examples/contact-strategy.ts; the step's own lines if the strategy has none), and the
+ *   VIP channel is alerted.
  * - Everyone else (cash cows, dogs, not yet clustered): the apology, and that is it.
  *
  * Runs that handed the complaint on (manager call, discount) stay in the journey for another week
@@ -76,6 +79,8 @@ export const complaintHandlingJourney: JourneyGraphInput = {
         title: 'Call {{ customer.traits.first_name }} {{ customer.traits.last_name }} (star) about "{{ trigger.properties.subject }}"',
         description: 'Phone: {{ customer.traits.phone }}. Order {{ trigger.properties.order_id }}. The apology and explanation went out by email 30 minutes ago.',
         due: { amount: 15, unit: 'minutes' },
+        scriptName: 'complaint',
+        // The fallback when the contact strategy has no "complaint" script for the customer.
         script: [
           'Introduce yourself as the store manager and thank them for telling us.',
           'Apologise personally for what went wrong.',

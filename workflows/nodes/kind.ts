@@ -65,7 +65,8 @@ export type NodeReference =
   | { type: 'journey'; id: string; path: (string | number)[] }
   | { type: 'segment'; id: string; path: (string | number)[] }
   | { type: 'template'; source: string; path: (string | number)[] }
-  | { type: 'stage'; id: string; path: (string | number)[] };
+  | { type: 'stage'; id: string; path: (string | number)[] }
+  | { type: 'script'; name: string; path: (string | number)[] };
 
 export interface NodeKindDefinition<P> {
   kind: NodeKind;

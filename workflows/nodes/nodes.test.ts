@@ -392,7 +392,7 @@ const goldens: Record<NodeKind, Golden> = {
   },
   create_task: {
     outcomes: ['next'],
-    summary: 'Task for team customer-service, due in 30 minutes',
+    summary: 'Task for team customer-service, due in 30 minutes, script "complaint"',
     state: {
       id: 'n',
       entry: [
@@ -407,6 +407,7 @@ const goldens: Record<NodeKind, Golden> = {
               title: 'Call {{ customer.traits.first_name }} about the complaint',
               due: { amount: 30, unit: 'minutes' },
               script: ['Apologise', 'Explain what happened', "Offer the manager's gesture"],
+              scriptName: 'complaint',
             },
           },
         },
@@ -862,6 +863,7 @@ const exampleEffects: Record<EffectKind, EffectDraft> = {
       description: null,
       dueAt: NOW + 30 * MINUTE,
       script: ['Apologise', 'Explain what happened', "Offer the manager's gesture"],
+      scriptName: 'complaint',
     },
   },
   notify_team: {

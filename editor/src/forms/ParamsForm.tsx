@@ -1,13 +1,10 @@
 import type { ReactElement } from 'react';
 import type { DurationUnit, Rule } from '../../../workflows/index.js';
-import { useEditor } from '../store/context.js';
-import { listJourneys } from '../api/journeys.js';
-import { listSegments } from '../settings/api.js';
 import { Field } from './Field.js';
+import { JourneyPicker, ScriptPicker, SegmentPicker } from './pickers.js';
 import { RuleBuilder } from './RuleBuilder.js';
 import { TemplateField } from './TemplateField.js';
 import { getAt, pathWithin, setAt, type FieldSpec } from './spec.js';
-import { WorkspacePicker } from './WorkspacePicker.js';
 import { stageOptions } from '../nodes/options.js';
 import {
   BranchesEditor,
@@ -26,19 +23,6 @@ import {
   type DurationValue,
   type OffsetValue,
 } from './widgets.js';
-
-/** Journey ids for the "Enrol in journey" picker (loaded once per form). */
-const JourneyPicker = ({ id, value, onChange }: { id: string; value: string | undefined; onChange: (v: string | undefined) => void }): ReactElement => {
-  const self = useEditor((s) => s.history.present.id);
-  const load = async () => (await listJourneys()).journeys.filter((j) => j.id !== self && j.status !== 'archived').map((j) => ({ value: j.id, label: `${j.name} (${j.id})` }));
-  return <WorkspacePicker id={id} value={value} onChange={onChange} load={load} deps={[self]} what="journeys" placeholder="Choose a journey…" />;
-};
-
-/** The workspace's segments for the segment triggers (loaded once per form; the id can be typed when they cannot be loaded). */
-const SegmentPicker = ({ id, value, onChange }: { id: string; value: string | undefined; onChange: (v: string | undefined) => void }): ReactElement => {
-  const load = async () => (await listSegments()).map((s) => ({ value: s.id, label: `${s.name} (${s.id})` }));
-  return <WorkspacePicker id={id} value={value} onChange={onChange} load={load} deps={[]} what="segments" placeholder="Choose a segment…" empty="This workspace has no segments yet: create one on the Segments screen." freeText="engaged-readers" />;
-};
 
 type Params = Record<string, unknown>;
 type Issue = { path: (string | number)[]; message: string };
@@ -88,6 +72,8 @@ const Widget = ({ spec, id, params, onParams, invalid }: { spec: FieldSpec; id: 
       return <JourneyPicker id={id} value={typeof value === 'string' ? value : undefined} onChange={set} />;
     case 'segment':
       return <SegmentPicker id={id} value={typeof value === 'string' ? value : undefined} onChange={set} />;
+    case 'script':
+      return <ScriptPicker id={id} value={typeof value === 'string' ? value : undefined} onChange={set} optional={spec.optional} invalid={invalid} />;
     case 'lines':
       return <ListEditor id={id} value={Array.isArray(value) ? (value as string[]) : undefined} onChange={set} placeholder={spec.placeholder} addLabel={spec.addLabel} />;
     case 'headers':

@@ -6,7 +6,7 @@ import { Select, TextInput } from './widgets.js';
 type Choice = { value: string; label: string };
 
 /**
- * A select of something the workspace has (journeys, segments), loaded once per form. A current
+ * A select of something the workspace has (journeys, segments, dialogue scripts), loaded once per form. A current
  * value the list does not have stays visible ("… (not found)"). When the list cannot be loaded the
  * reason is shown, and with `freeText` the id can still be typed.
  */
@@ -20,6 +20,8 @@ export const WorkspacePicker = ({
   placeholder,
   empty,
   freeText,
+  optional,
+  invalid,
 }: {
   id: string;
   value: string | undefined;
@@ -34,6 +36,9 @@ export const WorkspacePicker = ({
   empty?: string;
   /** The text input's placeholder when the list cannot be loaded (none: no text input). */
   freeText?: string;
+  /** The empty choice stays selectable after a value is picked. */
+  optional?: boolean | undefined;
+  invalid?: boolean | undefined;
 }): ReactElement => {
   const options = useLoad(load, deps);
   if (options.error) {
@@ -51,7 +56,7 @@ export const WorkspacePicker = ({
   const current = value || undefined;
   return (
     <>
-      <Select id={id} value={current} options={withCurrentValue(options.data, current)} onChange={onChange} placeholder={placeholder} testId={`${id}-select`} />
+      <Select id={id} value={current} options={withCurrentValue(options.data, current)} onChange={onChange} placeholder={placeholder} optional={optional} invalid={invalid ?? false} testId={`${id}-select`} />
       {options.data.length === 0 && empty ? <p className="field-help">{empty}</p> : null}
     </>
   );

@@ -36,6 +36,8 @@ export type FieldSpec =
   | (Base & { widget: 'journey' })
   /** A segment of the workspace, by id (a select; free text when the list cannot be loaded). */
   | (Base & { widget: 'segment' })
+  /** A dialogue script name of the contact strategy (loaded from the workspace). */
+  | (Base & { widget: 'script' })
   | (Base & { widget: 'lines'; placeholder?: string; addLabel: string })
   | (Base & { widget: 'headers' })
   | (Base & { widget: 'traits' })

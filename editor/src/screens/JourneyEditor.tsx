@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { errorsOf } from '../../../workflows/index.js';
+import { errorsOf, type WorkspaceContext } from '../../../workflows/index.js';
 import { errorMessage } from '../api/client.js';
 import { getJourney, listJourneys, type JourneyDetail } from '../api/journeys.js';
+import { listDialogueScripts } from '../settings/api.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../canvas/Palette.js';
 import { ShortcutsDialog, modKey } from '../canvas/ShortcutsDialog.js';
@@ -29,7 +30,8 @@ import { WhatIfPanel } from '../analyst/WhatIfPanel.js';
 interface Loaded {
   detail: JourneyDetail;
   activeRuns: number;
-  journeyIds: string[];
+  /** What the live validation checks references against: the workspace's journeys and the contact strategy's script names. */
+  context: WorkspaceContext;
 }
 
 const SaveIndicator = (): ReactElement => {
@@ -202,7 +204,7 @@ const Workspace = ({ loaded, store, onBack, reload }: { loaded: Loaded; store: E
   const draft = useEditor((s) => s.history.present);
   const openHelp = useCallback(() => setHelp(true), []);
 
-  useLiveValidation(store, loaded.journeyIds);
+  useLiveValidation(store, loaded.context);
   useAutosave(store, editable);
   useShortcuts(store, editable && mode === 'edit', openHelp);
 
@@ -307,13 +309,13 @@ export const JourneyEditor = ({ journeyId, onBack }: { journeyId: string; onBack
     (keepStore: boolean) => {
       if (!keepStore) setLoaded(null);
       setError(null);
-      Promise.all([getJourney(journeyId), listJourneys()])
-        .then(([detail, list]) => {
+      Promise.all([getJourney(journeyId), listJourneys(), listDialogueScripts()])
+        .then(([detail, list, scripts]) => {
           const summary = list.journeys.find((j) => j.id === journeyId);
           setLoaded((previous) => ({
             detail: keepStore && previous ? { ...previous.detail, status: detail.status, liveVersion: detail.liveVersion, versions: detail.versions } : detail,
             activeRuns: summary?.activeRuns ?? 0,
-            journeyIds: list.journeys.map((j) => j.id),
+            context: { journeys: list.journeys.map((j) => j.id), scripts: scripts.scripts.map((script) => script.name) },
           }));
         })
         .catch((e: unknown) => setError(errorMessage(e)));

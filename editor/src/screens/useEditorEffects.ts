@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { validateJourney } from '../../../workflows/index.js';
+import { validateJourney, type WorkspaceContext } from '../../../workflows/index.js';
 import { errorMessage } from '../api/client.js';
 import { saveDraft } from '../api/journeys.js';
 import type { EditorStore } from '../store/editor-store.js';
@@ -8,8 +8,8 @@ import type { EditorStore } from '../store/editor-store.js';
 export const validateDelayMs = 250;
 export const saveDelayMs = 800;
 
-/** Runs the validator (debounced) whenever the graph changes. */
-export const useLiveValidation = (store: EditorStore, journeyIds: readonly string[] | null): void => {
+/** Runs the validator (debounced) whenever the graph changes, against what the workspace has (null: not loaded, nothing checked). */
+export const useLiveValidation = (store: EditorStore, context: WorkspaceContext | null): void => {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
@@ -18,12 +18,12 @@ export const useLiveValidation = (store: EditorStore, journeyIds: readonly strin
       clearTimeout(timer);
       timer = setTimeout(() => {
         const current = store.getState().history.present;
-        store.getState().setFindings(current, validateJourney(current, journeyIds ? { journeys: journeyIds } : {}).findings);
+        store.getState().setFindings(current, validateJourney(current, context ?? {}).findings);
       }, validateDelayMs);
     };
     // First check without waiting, so the badges are there when the canvas appears.
     const graph = store.getState().history.present;
-    store.getState().setFindings(graph, validateJourney(graph, journeyIds ? { journeys: journeyIds } : {}).findings);
+    store.getState().setFindings(graph, validateJourney(graph, context ?? {}).findings);
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.history.present !== previous.history.present) check();
     });
@@ -31,7 +31,7 @@ export const useLiveValidation = (store: EditorStore, journeyIds: readonly strin
       unsubscribe();
       clearTimeout(timer);
     };
-  }, [store, journeyIds]);
+  }, [store, context]);
 };
 
 /** Saves the draft (PUT) a moment after the last change; one save at a time, the latest graph wins. */

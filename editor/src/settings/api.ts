@@ -68,6 +68,8 @@ export const contactStrategyVersions = async () => {
   return versions.map((v) => ({ ...v, strategy: v.strategy as ContactStrategy }));
 };
 export type ContactStrategyVersion = Awaited<ReturnType<typeof contactStrategyVersions>>[number];
+/** The dialogue script names of the strategy in force, with the rules (default, clusters) defining each; empty while none is saved. */
+export const listDialogueScripts = () => call(strategyRoute.scripts.$get());
 export const saveContactStrategy = (strategy: ContactStrategyInput, note: string | null) => call(strategyRoute.$put({}, jsonBody(note ? { strategy, note } : { strategy })));
 
 // ── Webhook sources ───────────────────────────────────────────────────────────────────────────────
