@@ -1,13 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journeys } from '../drizzle/schema.js';
 import { runCommand, type CliIo } from '../server/cli.js';
 import { winBackJourney } from '../workflows/examples/win-back.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { publishDirect, storeEvent } from './support/journeys.js';
+import { DAY, seedWinBackHistory, T0 } from './support/win-back-history.js';
 
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 1, 2, 10);
 
 /** What a command printed, by stream, and the progress bar's updates. */
 const capture = (signal?: AbortSignal) => {
@@ -24,13 +20,7 @@ describe('CLI: the same code paths as the API', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    h.clock.set(T0 + 60 * DAY);
-    await publishDirect(h, winBackJourney);
-    // February's history: a buys back within the 14 days, b does not; the draft's coupon costs 3 instead of 9.
-    await storeEvent(h, 'a', 'track', { properties: {} }, { name: 'Inactive 60 Days', at: T0 });
-    await storeEvent(h, 'a', 'track', { properties: { total: 50 } }, { name: 'Order Completed', at: T0 + 2 * DAY });
-    await storeEvent(h, 'b', 'track', { properties: {} }, { name: 'Inactive 60 Days', at: T0 + DAY });
-    await h.services.db.update(journeys).set({ draft: { ...winBackJourney, nodes: winBackJourney.nodes.map((n) => (n.id === 'comeback-coupon' ? { ...n, params: { ...n.params, cost: 3 } } : n)) } }).where(eq(journeys.id, winBackJourney.id));
+    await seedWinBackHistory(h);
   }, 60_000);
   afterAll(async () => h.close());
 
