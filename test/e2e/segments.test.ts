@@ -157,6 +157,8 @@ describe.skipIf(!haveChromium)(`segments screen in Chromium (${dbKind})`, { time
     const select = p.getByTestId('field-segmentId').locator('select');
     await select.waitFor();
     expect(await select.locator('option:checked').innerText()).toBe('old-readers (not found)');
+    // Live validation knows the workspace's segments, as the server does at publish.
+    expect(await p.getByTestId('node-badge-entered').getAttribute('class')).toContain('node-badge-error');
     expect(await select.locator('option').allInnerTexts()).toContain('Engaged readers (engaged-readers)');
     await select.selectOption('engaged-readers');
     await until('the draft to be saved', async () => {
@@ -164,6 +166,7 @@ describe.skipIf(!haveChromium)(`segments screen in Chromium (${dbKind})`, { time
       return journey.draft.nodes.find((n) => n.id === 'entered')?.params.segmentId === 'engaged-readers';
     });
     await p.getByTestId('save-indicator').getByText('Saved').waitFor();
+    await p.getByTestId('node-badge-entered').waitFor({ state: 'detached' });
     await shot(p, 'g06-segment-trigger');
 
     // When the segments cannot be loaded, the id can still be typed (the server's answer is shown).

@@ -3,7 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { errorsOf, type WorkspaceContext } from '../../../workflows/index.js';
 import { errorMessage } from '../api/client.js';
 import { getJourney, listJourneys, type JourneyDetail } from '../api/journeys.js';
-import { listDialogueScripts } from '../settings/api.js';
+import { getStageModel, listDialogueScripts, listSegments } from '../settings/api.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../canvas/Palette.js';
 import { ShortcutsDialog, modKey } from '../canvas/ShortcutsDialog.js';
@@ -309,13 +309,22 @@ export const JourneyEditor = ({ journeyId, onBack }: { journeyId: string; onBack
     (keepStore: boolean) => {
       if (!keepStore) setLoaded(null);
       setError(null);
-      Promise.all([getJourney(journeyId), listJourneys(), listDialogueScripts()])
-        .then(([detail, list, scripts]) => {
+      // The workspace's segments, stages and scripts only sharpen live validation: when one of them
+      // cannot be loaded its check is left to the server (at publish), and the editor still opens.
+      const optional = <T,>(loading: Promise<T>): Promise<T | undefined> => loading.catch(() => undefined);
+      Promise.all([getJourney(journeyId), listJourneys(), optional(listDialogueScripts()), optional(listSegments()), optional(getStageModel())])
+        .then(([detail, list, scripts, segments, stageModel]) => {
           const summary = list.journeys.find((j) => j.id === journeyId);
           setLoaded((previous) => ({
             detail: keepStore && previous ? { ...previous.detail, status: detail.status, liveVersion: detail.liveVersion, versions: detail.versions } : detail,
             activeRuns: summary?.activeRuns ?? 0,
-            context: { journeys: list.journeys.map((j) => j.id), scripts: scripts.scripts.map((script) => script.name) },
+            // What the live validation checks references against, as the server does at publish.
+            context: {
+              journeys: list.journeys.map((j) => j.id),
+              ...(scripts ? { scripts: scripts.scripts.map((script) => script.name) } : {}),
+              ...(segments ? { segments: segments.map((segment) => segment.id) } : {}),
+              ...(stageModel ? { stages: stageModel.stages.map((stage) => stage.id) } : {}),
+            },
           }));
         })
         .catch((e: unknown) => setError(errorMessage(e)));
