@@ -180,6 +180,28 @@ describe.skipIf(!haveChromium)(`segments screen in Chromium (${dbKind})`, { time
     await p.unroute('**/v1/segments');
   });
 
+  it('pages through the members of a large segment', async () => {
+    // 55 customers of one cohort: more than a page (50).
+    const ids = Array.from({ length: 55 }, (_, i) => `cohort-${String(i).padStart(2, '0')}`);
+    for (const userId of ids) await segment(s(), 'identify', { userId, traits: { cohort: 'spring' } });
+    await adminApi(s(), '/v1/segments', {
+      body: { name: 'Spring cohort', definition: { rule: { kind: 'condition', field: 'customer.traits.cohort', operator: 'eq', value: 'spring' } } },
+    });
+    await until('every cohort member to be found', async () => (await adminApi<{ members: number }>(s(), '/v1/segments/spring-cohort')).members === 55, 30_000);
+    const p = page();
+    await p.goto(`${s().server.url}/#/segments/spring-cohort`);
+    const rows = p.getByTestId('segment-members-table').locator('tbody tr');
+    await until('the first page', async () => (await rows.count()) === 50);
+    expect(await rows.first().innerText()).toContain('cohort-00');
+    await p.getByTestId('segment-members-pager-next').click();
+    await until('the second page', async () => (await rows.count()) === 5);
+    expect(await rows.first().innerText()).toContain('cohort-50');
+    expect(await p.getByTestId('segment-members-pager-next').isDisabled()).toBe(true);
+    await p.getByTestId('segment-members-pager-previous').click();
+    await until('the first page again', async () => (await rows.count()) === 50);
+    await adminApi(s(), '/v1/segments/spring-cohort', { method: 'DELETE' });
+  });
+
   it('deletes the segment after a confirmation', async () => {
     const p = page();
     await p.goto(`${s().server.url}/#/segments/engaged-readers`);

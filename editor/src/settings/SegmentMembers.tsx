@@ -3,14 +3,15 @@ import { ErrorState, Spinner } from '../ui/Dialog.js';
 import { listSegmentMembers, type Segment } from './api.js';
 import { clusterLabels } from './cluster-form.js';
 import { formatCount, formatDate, formatTime } from './format.js';
-import { Card, RefreshButton, useLoad } from './ui.js';
+import { Card, Pager, RefreshButton, usePages, useLoad } from './ui.js';
 
 const pageSize = 50;
 
-/** Who is in a saved segment now: the first page by customer id, each linked to the customer's screen. */
+/** Who is in a saved segment now, a page at a time by customer id, each linked to the customer's screen. */
 export const SegmentMembers = ({ segment }: { segment: Segment }): ReactElement => {
-  // Reloaded whenever the segment's count or version changes.
-  const members = useLoad(() => listSegmentMembers(segment.id, { limit: pageSize }), [segment.id, segment.members, segment.version]);
+  const pages = usePages();
+  // Reloaded whenever the page, the segment's count or its version changes.
+  const members = useLoad(() => listSegmentMembers(segment.id, { cursor: pages.cursor, limit: pageSize }), [segment.id, segment.members, segment.version, pages.cursor]);
   const list = members.data?.members ?? null;
   return (
     <Card
@@ -55,10 +56,13 @@ export const SegmentMembers = ({ segment }: { segment: Segment }): ReactElement 
               ))}
             </tbody>
           </table>
-          {members.data?.nextCursor ? (
-            <p className="muted small card-pad segment-members-more">
-              The first {formatCount(list.length)} of {formatCount(segment.members)}, by customer id (all of them: <code>GET /v1/segments/{segment.id}/members</code>).
-            </p>
+          {pages.page > 1 || members.data?.nextCursor ? (
+            <>
+              <p className="muted small card-pad segment-members-more">
+                {formatCount(segment.members)} members, {pageSize} a page by customer id.
+              </p>
+              <Pager page={pages.page} hasNext={members.data?.nextCursor != null} onPrevious={pages.previous} onNext={() => members.data?.nextCursor && pages.next(members.data.nextCursor)} testId="segment-members-pager" labels={['Previous', 'Next']} />
+            </>
           ) : null}
         </>
       )}

@@ -154,14 +154,15 @@ export const usePages = () => {
   };
 };
 
-export const Pager = ({ page, hasNext, onPrevious, onNext, testId }: { page: number; hasNext: boolean; onPrevious: () => void; onNext: () => void; testId?: string }): ReactElement => (
+/** `labels`: what the buttons say, for lists not ordered by time (default "Newer" / "Older"). */
+export const Pager = ({ page, hasNext, onPrevious, onNext, testId, labels = ['Newer', 'Older'] }: { page: number; hasNext: boolean; onPrevious: () => void; onNext: () => void; testId?: string; labels?: readonly [string, string] }): ReactElement => (
   <div className="pager" data-testid={testId}>
-    <button type="button" className="btn btn-small" disabled={page <= 1} onClick={onPrevious}>
-      <Icon name="back" size={14} /> Newer
+    <button type="button" className="btn btn-small" disabled={page <= 1} onClick={onPrevious} data-testid={testId ? `${testId}-previous` : undefined}>
+      <Icon name="back" size={14} /> {labels[0]}
     </button>
     <span className="muted small">Page {page}</span>
     <button type="button" className="btn btn-small" disabled={!hasNext} onClick={onNext} data-testid={testId ? `${testId}-next` : undefined}>
-      Older <Icon name="chevron" size={14} />
+      {labels[1]} <Icon name="chevron" size={14} />
     </button>
   </div>
 );
