@@ -5,7 +5,8 @@
  * DATABASE_URL is set. Screenshots of the main screens go to test/e2e/output/ (kept by CI).
  */
 import { describe, expect, it } from 'vitest';
-import { centre, dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, until } from './support/browser.js';
+import { dbKind, expectConsoleErrors, fit, haveChromium, segment, settle, shot, signIn, until } from './support/browser.js';
+import { connectSteps, dropStep, selectStep } from './support/canvas.js';
 import { browserSession } from './support/suite.js';
 
 describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_000 }, () => {
@@ -13,31 +14,9 @@ describe.skipIf(!haveChromium)(`editor in Chromium (${dbKind})`, { timeout: 120_
   let journeyId = '';
   const page = () => session().page;
 
-  /** Drags a palette item onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
-  const drop = async (kind: string, x: number, y: number, id: string) => {
-    await page().dragAndDrop(`[data-testid=palette-${kind}]`, '[data-testid=canvas]', { targetPosition: { x, y } });
-    await page().getByTestId(`node-${id}`).waitFor();
-  };
-
-  /** Drags from an outcome handle to the input handle of another step. */
-  const connect = async (source: string, outcome: string, target: string) => {
-    const p = page();
-    const edgesBefore = await p.locator('.react-flow__edge').count();
-    const from = await centre(p.getByTestId(`handle-${source}-${outcome}`));
-    const to = await centre(p.getByTestId(`handle-${target}-in`));
-    await p.mouse.move(from.x, from.y);
-    await p.mouse.down();
-    await p.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
-    await p.mouse.move(to.x, to.y, { steps: 8 });
-    await p.mouse.up();
-    await until(`edge ${source}.${outcome} → ${target}`, async () => (await p.locator('.react-flow__edge').count()) === edgesBefore + 1);
-  };
-
-  /** Selects a step (opens its settings). */
-  const select = async (id: string) => {
-    await page().getByTestId(`node-${id}`).locator('.node-head').click();
-    await page().getByTestId('node-settings').locator('code', { hasText: id }).waitFor();
-  };
+  const drop = (kind: string, x: number, y: number, id: string) => dropStep(page(), kind, x, y, id);
+  const connect = (source: string, outcome: string, target: string) => connectSteps(page(), source, outcome, target);
+  const select = (id: string) => selectStep(page(), id);
 
   it('signs in and creates a journey from the list', async () => {
     const p = page();

@@ -42,7 +42,7 @@ export const NodeSettings = ({ nodeId }: { nodeId: string }): ReactElement | nul
           ))}
         </ul>
       ) : null}
-      <div className="field" data-testid="field-label">
+      <div className="field" data-testid="field-node-label">
         <label className="field-label" htmlFor={`${idPrefix}-label`}>
           Name on the canvas (optional)
         </label>
