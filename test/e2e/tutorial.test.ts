@@ -110,6 +110,13 @@ describe.skipIf(!haveChromium)(`README tutorial: the win-back journey from scrat
     await p.getByTestId('publish-note').fill('first version');
     await p.getByTestId('publish-confirm').click();
     await p.getByTestId('published-banner').getByText('Version 1 is live.').waitFor();
+    // Publishing again without a change is refused in the dialog (it would only add an identical version).
+    await p.getByTestId('publish-button').click();
+    await p.getByTestId('publish-unchanged').waitFor();
+    await p.getByTestId('publish-note').fill('again');
+    expect(await p.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    expect(await p.getByTestId('publish-confirm').getAttribute('title')).toBe('Nothing changed since version 1');
+    await p.getByTestId('publish-dialog').getByRole('button', { name: 'Cancel' }).click();
     const [journey] = (await adminApi<{ journeys: { id: string; name: string; status: string; liveVersion: number | null }[] }>(session(), '/v1/journeys')).journeys.filter((j) => j.name === 'My win-back');
     expect(journey).toMatchObject({ status: 'live', liveVersion: 1 });
     const detail = await adminApi<{ draft: { settings: { entry: unknown } } }>(session(), `/v1/journeys/${journey?.id ?? ''}`);

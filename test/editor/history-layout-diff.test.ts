@@ -76,6 +76,19 @@ describe('version diff', () => {
     expect(diff.moved).toBe(1);
   });
 
+  it('does not count the key order of stored JSON as a change (PostgreSQL jsonb reorders keys)', () => {
+    const graph = normaliseDraft(winBackJourney);
+    const reorder = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(reorder) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reorder(v)])) : value;
+    const stored = reorder(graph) as typeof graph;
+    expect(JSON.stringify(stored.nodes[0]?.params)).not.toBe(JSON.stringify(graph.nodes[0]?.params));
+    expect(isEmptyDiff(diffGraphs(stored, graph))).toBe(true);
+    expect(diffGraphs(stored, graph).moved).toBe(0);
+    // A real change inside a rule still shows.
+    const changed = { ...graph, nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, params: { ...n.params, rule: { kind: 'condition', field: 'customer.stage', operator: 'eq', value: 'win_back' } } } : n)) };
+    expect(diffGraphs(stored, changed).changed.map((c) => c.id)).toEqual([graph.nodes[0]?.id]);
+  });
+
   it('lists added, removed and changed nodes with the params that changed', () => {
     const before = normaliseDraft(winBackJourney);
     const [first, second, ...rest] = before.nodes;

@@ -21,9 +21,13 @@ export interface GraphDiff {
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Leaf-level differences between two JSON values, as dotted paths ("duration.amount"). */
+/** JSON text with object keys sorted at every depth: the stored copy of a graph (PostgreSQL's jsonb) does not keep key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+
+/** Leaf-level differences between two JSON values, as dotted paths ("duration.amount"); key order does not count. */
 export const jsonChanges = (before: unknown, after: unknown, path = ''): ParamChange[] => {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (canonical(before) === canonical(after)) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => jsonChanges(before[key], after[key], path ? `${path}.${key}` : key));
@@ -51,7 +55,7 @@ export const diffGraphs = (base: JourneyGraphInput, draft: JourneyGraphInput): G
     if ((before.label ?? null) !== (node.label ?? null)) changes.push({ path: 'label', before: before.label ?? null, after: node.label ?? null });
     changes.push(...jsonChanges(before.params ?? {}, node.params ?? {}));
     if (changes.length > 0) diff.changed.push({ id: node.id, kind: node.kind, label: nodeName(node), changes });
-    else if (JSON.stringify(before.position ?? null) !== JSON.stringify(node.position ?? null)) diff.moved += 1;
+    else if (canonical(before.position ?? null) !== canonical(node.position ?? null)) diff.moved += 1;
   }
   for (const node of base.nodes) if (!draftNodes.has(node.id)) diff.removed.push({ id: node.id, kind: node.kind, label: nodeName(node) });
   const key = (e: { source: string; outcome: string; target: string }) => `${e.source}\u0000${e.outcome}\u0000${e.target}`;

@@ -2,12 +2,13 @@ import { useEffect, useState, type ReactElement } from 'react';
 import { nodeKindDefinition, type JourneyGraph, type JourneyGraphInput } from '../../../workflows/index.js';
 import { ApiFailure, errorMessage } from '../api/client.js';
 import { getVersion, publishJourney } from '../api/journeys.js';
-import { mappingForPublish, prefillMapping } from '../graph/diff.js';
+import { diffGraphs, isEmptyDiff, mappingForPublish, prefillMapping } from '../graph/diff.js';
 import { Dialog, Spinner } from '../ui/Dialog.js';
 
 /**
  * Publish: a note, and — when customers are in the journey — whether their runs stay on the version
- * they started on (default) or move to this one, node by node.
+ * they started on (default) or move to this one, node by node. A draft that does the same as the
+ * live version is not published again (it would only add an identical version).
  */
 export const PublishDialog = ({
   draft,
@@ -31,7 +32,7 @@ export const PublishDialog = ({
   const [error, setError] = useState<{ message: string; details: string[] } | null>(null);
 
   useEffect(() => {
-    if (strategy !== 'move' || liveVersion === null || live) return;
+    if (liveVersion === null || live) return;
     getVersion(draft.id, liveVersion)
       .then((version) => {
         setLive(version.graph);
@@ -41,6 +42,8 @@ export const PublishDialog = ({
   }, [strategy, liveVersion, live, draft]);
 
   const targets = draft.nodes.filter((n) => nodeKindDefinition(n.kind).category !== 'trigger');
+  const unchanged = live !== null && isEmptyDiff(diffGraphs(live, draft));
+  const blocked = unchanged ? `Nothing changed since version ${liveVersion ?? ''}` : note.trim() === '' ? 'Say what changed first' : undefined;
   const publish = async () => {
     setBusy(true);
     setError(null);
@@ -64,12 +67,17 @@ export const PublishDialog = ({
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={busy || note.trim() === ''} title={note.trim() === '' ? 'Say what changed first' : undefined} onClick={() => void publish()} data-testid="publish-confirm">
+          <button type="button" className="btn btn-primary" disabled={busy || blocked !== undefined} title={blocked} onClick={() => void publish()} data-testid="publish-confirm">
             {busy ? 'Publishing…' : 'Publish'}
           </button>
         </>
       }
     >
+      {unchanged ? (
+        <p className="callout" data-testid="publish-unchanged">
+          The draft does the same as version {liveVersion}, which is live: there is nothing to publish. Change the journey first (moving steps on the canvas is not a change).
+        </p>
+      ) : null}
       <div className="field">
         <label className="field-label" htmlFor="publish-note">
           What changed?
