@@ -37,7 +37,7 @@ export const configSchema = z.object({
   /** Worker idle poll interval, ms. */
   RAPPORT_POLL_MS: int(100),
   /** Effects claimed per dispatcher round. */
-  RAPPORT_DISPATCH_BATCH: int(50),
+  RAPPORT_DISPATCH_BATCH: int(200),
   /** Attempts before an effect is failed: 16 spreads retries over roughly a day (5 s doubling, capped at 24 h). */
   RAPPORT_MAX_ATTEMPTS: int(16),
   /** SMTP server for email ("smtp://user:pass@host:587"); without it mail goes to the development mailbox. */

@@ -8,7 +8,8 @@ import { sleep } from './load.js';
  * switched off (`autovacuum = off`, as on a test machine), this stand-in does the same job from
  * the benchmark: every `naptimeMs` it vacuums the tables past the thresholds below and analyzes
  * those that changed, like autovacuum with
- * `autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0.05` (and the same for analyze).
+ * `autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0.05` (and the same for analyze),
+ * throttled by the server's `autovacuum_vacuum_cost_delay` as autovacuum is.
  */
 export const vacuumThreshold = 1_000;
 export const vacuumScaleFactor = 0.05;
@@ -41,6 +42,10 @@ export const startVacuumStandIn = (sql: postgres.Sql, naptimeMs = 5_000): Vacuum
     }
   };
   const loop = (async () => {
+    // A manual VACUUM runs unthrottled (vacuum_cost_delay = 0); autovacuum sleeps
+    // autovacuum_vacuum_cost_delay (2 ms by default) every vacuum_cost_limit pages' worth of work,
+    // so it does not take the CPU away from the queries. Throttle the stand-in the same way.
+    await sql`select set_config('vacuum_cost_delay', case when current_setting('autovacuum_vacuum_cost_delay') = '-1' then current_setting('vacuum_cost_delay') else current_setting('autovacuum_vacuum_cost_delay') end, false)`;
     while (!stopped) {
       try {
         await vacuumDue();
