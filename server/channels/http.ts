@@ -1,3 +1,4 @@
+import { timeoutSignal } from './timeout-signal.js';
 import type { JsonValue } from '../../workflows/index.js';
 import type { Config } from '../config.js';
 import { disableEndpoint, endpointKey, findDisabledEndpoint } from '../runtime/endpoints.js';
@@ -47,7 +48,8 @@ export const sendHttp = async (request: OutboundRequest, ctx: DeliveryContext): 
   if (body !== '' && request.method === 'GET') throw new DeliveryError('a GET request cannot have a body; use POST or remove the body', { retryable: false });
   const headers = buildHeaders(request, body, ctx, await signingKeys(ctx, url));
   const timeoutMs = ctx.services.config.RAPPORT_OUTBOUND_TIMEOUT_MS;
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+  const deadline = timeoutSignal(timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   const started = performance.now();
   let response: PinnedResponse;
   let answer: { text: string; truncated: boolean };
@@ -58,6 +60,8 @@ export const sendHttp = async (request: OutboundRequest, ctx: DeliveryContext): 
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
     throw new DeliveryError(`${request.method} ${url.host}: ${networkProblem(error, timeoutMs)}`, { retryable: true });
+  } finally {
+    deadline.clear();
   }
   const durationMs = Math.round(performance.now() - started);
   const status = response.status;

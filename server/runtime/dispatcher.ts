@@ -11,6 +11,7 @@ import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy } from './contact-strategy.js';
 import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
 import { anyKey, rowsCte } from './batch-statements.js';
+import { timeoutSignal } from '../channels/timeout-signal.js';
 import { leaseMs } from './handoff.js';
 import { queryRows } from '../../drizzle/db.js';
 
@@ -184,11 +185,13 @@ const perform = async (
     attempts: row.attempts,
     createdAt: row.createdAt,
   };
+  // The delivery must end well inside the lease, or another process could claim the effect meanwhile.
+  const deadline = timeoutSignal(leaseMs - 10_000);
   try {
     const delivery = await adapter.perform(effect, {
       services,
       workspaceId: row.workspaceId,
-      signal: AbortSignal.timeout(leaseMs - 10_000),
+      signal: deadline.signal,
       round,
       ...(resolveHost ? { resolveHost } : {}),
     });
@@ -202,6 +205,8 @@ const perform = async (
     const problem = error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), { retryable: true });
     const retry = problem.retryable && row.attempts < services.config.RAPPORT_MAX_ATTEMPTS;
     return { status: retry ? 'retry' : 'failed', error: problem };
+  } finally {
+    deadline.clear();
   }
 };
 
