@@ -42,6 +42,16 @@ const flag = (args: string[], name: string): string | undefined => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 
+/** Flags that stand alone; every other `--flag` takes the next argument as its value. */
+const switches = new Set(['--replace', '--json', '--compare', '--no-compare']);
+
+/** The first argument that is neither a flag nor a flag's value (`rapport backtest --from X <journeyId>`). */
+const positional = (args: string[]): string | undefined =>
+  args.find((a, i) => !a.startsWith('--') && !(i > 0 && (args[i - 1] ?? '').startsWith('--') && !switches.has(args[i - 1] ?? '')));
+
+/** The commands besides `start` (each a case of `runCommand`, `migrate` handled by `runCli`). */
+const commands = ['migrate', 'import', 'export', 'runs', 'keys', 'webhook-secret', 'replay', 'backtest'] as const;
+
 /** The CLI: the same service functions the HTTP API uses. Returns the exit code. */
 export const runCli = async (command: string, args: string[], config: Config, io: CliIo): Promise<number> => {
   if (command === 'start') {
@@ -53,7 +63,7 @@ export const runCli = async (command: string, args: string[], config: Config, io
     });
     return 0;
   }
-  if (!['migrate', 'import', 'export', 'runs', 'keys', 'webhook-secret', 'replay', 'backtest'].includes(command)) {
+  if (!(commands as readonly string[]).includes(command)) {
     io.err(command === 'help' || command === '--help' ? usage : `unknown command "${command}"\n${usage}`);
     return command === 'help' || command === '--help' ? 0 : 2;
   }
@@ -79,7 +89,7 @@ export const runCommand = async (services: Services, workspace: { workspaceId: s
   try {
     switch (command) {
       case 'import': {
-        const file = args.find((a) => !a.startsWith('--'));
+        const file = positional(args);
         if (!file) throw new Error('name the file to import: rapport import journey.json');
         const json = JSON.parse(io.readFile(file)) as unknown;
         const parsed = importSchemaFor(json).safeParse(json);
@@ -116,7 +126,7 @@ export const runCommand = async (services: Services, workspace: { workspaceId: s
           for (const run of report.diverged) io.out(`  ${run.runId}: ${describe(run.divergence)}`);
           return report.diverged.length === 0 ? 0 : 1;
         }
-        const runId = args.find((a) => !a.startsWith('--'));
+        const runId = positional(args);
         if (!runId) throw new Error('usage: rapport replay <runId> | --journey <journeyId> [--version N]');
         const result = await replayStoredRun(services, workspaceId, runId);
         io.out(`run ${runId} (${result.steps} steps): ${describe(result.divergence)}`);
@@ -184,7 +194,7 @@ const interruptSignal = (io: CliIo): { signal: AbortSignal; release(): void } =>
 
 /** `rapport backtest`: starts the same backtest the API does, shows its progress, prints the report. Exit 0 done, 1 failed, 130 cancelled. */
 const backtestCommand = async (services: Services, workspaceId: string, args: string[], io: CliIo): Promise<number> => {
-  const journeyId = args.find((a, i) => !a.startsWith('--') && !(i > 0 && ['--from', '--to', '--version', '--customers', '--limit'].includes(args[i - 1] ?? '')));
+  const journeyId = positional(args);
   if (!journeyId) throw new Error(`name the journey\n${backtestUsage}`);
   const parsed = backtestRequestSchema.safeParse(backtestRequestFromArgs(args));
   if (!parsed.success) {

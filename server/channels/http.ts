@@ -1,4 +1,3 @@
-import { timeoutSignal } from './timeout-signal.js';
 import type { JsonValue } from '../../workflows/index.js';
 import type { Config } from '../config.js';
 import { disableEndpoint, endpointKey, findDisabledEndpoint } from '../runtime/endpoints.js';
@@ -8,6 +7,7 @@ import { DeliveryError, type DeliveryContext } from './adapter.js';
 import { allowsAddress, allowsHost, parseAllowList, parseIp, refusal, withArticle, type AllowList } from './addresses.js';
 import { requestPinned, systemResolver, type PinnedResponse, type ResolvedAddress } from './pinned-request.js';
 import { signatureHeader, webhookSecret } from './signing.js';
+import { timeoutSignal } from './timeout-signal.js';
 
 /**
  * Every outbound HTTP call Rapport makes goes through `sendHttp`: signed (Standard Webhooks, with the

@@ -6,12 +6,12 @@ import { channelTargets, createChannelAdapters, type ChannelAdapters } from '../
 import type { HostResolver } from '../channels/pinned-request.js';
 import { createDispatchRound, type DispatchRound } from '../channels/round.js';
 import { webhookSecret } from '../channels/signing.js';
+import { timeoutSignal } from '../channels/timeout-signal.js';
 import type { Services } from '../services.js';
 import type { ContactDecision } from '../../workflows/contact-policy.js';
 import { checkContactStrategy } from './contact-strategy.js';
 import { recordAttempts, recordOutcomes, type EffectRow, type Outcome, type PerformedEffect } from './effect-outcomes.js';
 import { anyKey, rowsCte } from './batch-statements.js';
-import { timeoutSignal } from '../channels/timeout-signal.js';
 import { leaseMs } from './handoff.js';
 import { queryRows } from '../../drizzle/db.js';
 
