@@ -74,7 +74,7 @@ describe('OpenAPI document and reference', () => {
     );
     const documented = new Set(operationsOf(document).map(({ method, path }) => `${method} ${path}`));
     expect(served.size).toBeGreaterThan(20);
-    for (const route of served) expect(documented, `${route} is served but not described in server/openapi.ts`).toContain(route);
+    for (const route of served) expect(documented, `${route} is served but not described in server/openapi/operations.ts`).toContain(route);
     for (const operation of documented) expect(served, `${operation} is described but not served`).toContain(operation);
   });
 
