@@ -40,7 +40,12 @@ const common = {
 };
 
 const eventName = z
-  .string({ error: 'event is required on track calls: the name of the action, e.g. "Order Completed"' })
+  .string({
+    error: (issue) =>
+      issue.input === undefined || issue.input === null
+        ? 'event is required on track calls: the name of the action, e.g. "Order Completed"'
+        : `event must be a string (got ${Array.isArray(issue.input) ? 'an array' : typeof issue.input}): the name of the action, e.g. "Order Completed"`,
+  })
   .min(1, 'event must not be empty; name the action, e.g. "Order Completed"')
   .max(200, 'event is at most 200 characters');
 
