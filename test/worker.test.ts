@@ -135,3 +135,55 @@ describe.runIf(postgresUrl)('worker: two workers on one PostgreSQL', () => {
     }
   });
 });
+
+describe('worker: timers follow the run', () => {
+  // Each order confirms and waits again: the wait's timeout is set again after every order.
+  const orders: JourneyGraphInput = {
+    id: 'orders',
+    name: 'Orders',
+    nodes: [
+      { id: 'signup', kind: 'trigger_event', params: { event: 'Signed Up' } },
+      { id: 'wait', kind: 'wait_for_event', params: { event: 'Order Completed', timeout: { amount: 30, unit: 'days' } } },
+      { id: 'thanks', kind: 'send_email', params: { subject: 'Order confirmed', body: 'Thank you.' } },
+      { id: 'bye', kind: 'exit', params: { reason: 'no order' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'signup', outcome: 'next', target: 'wait' },
+      { id: 'e2', source: 'wait', outcome: 'received', target: 'thanks' },
+      { id: 'e3', source: 'thanks', outcome: 'next', target: 'wait' },
+      { id: 'e4', source: 'wait', outcome: 'timed_out', target: 'bye' },
+    ],
+  };
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await publishDirect(h, orders);
+  });
+  afterAll(async () => h.close());
+
+  it('a timeout set again is moved, not doubled; it fires from the last order, then is gone', async () => {
+    await storeEvent(h, 'kim', 'identify', { traits: { email: 'kim@example.com' } });
+    await storeEvent(h, 'kim', 'track', { properties: {} }, { name: 'Signed Up' });
+    await drain(h);
+    const timersOfKim = () => h.services.db.select().from(timers).where(eq(timers.customerId, 'kim'));
+    expect((await timersOfKim()).map((t) => t.dueAt)).toEqual([h.clock.now() + 30 * DAY]);
+    for (let n = 0; n < 3; n += 1) {
+      h.clock.advance(10 * DAY);
+      await storeEvent(h, 'kim', 'track', { properties: { n } }, { name: 'Order Completed' });
+      await drain(h);
+      const pending = await timersOfKim();
+      expect(pending.map((t) => t.dueAt)).toEqual([h.clock.now() + 30 * DAY]);
+    }
+    const lastOrderAt = h.clock.now();
+    h.clock.advance(30 * DAY - 1);
+    expect(await drain(h)).toBe(0);
+    h.clock.advance(1);
+    expect(await drain(h)).toBe(1);
+    const [run] = await h.services.db.select().from(runs).where(eq(runs.customerId, 'kim'));
+    expect(run).toMatchObject({ status: 'done', outcome: 'exited', currentNode: 'bye' });
+    const steps = await h.services.db.select().from(runSteps).where(eq(runSteps.runId, run?.id ?? '')).orderBy(asc(runSteps.seq));
+    expect(steps.at(-1)?.at).toBe(lastOrderAt + 30 * DAY);
+    expect(await timersOfKim()).toEqual([]);
+    expect(await h.services.db.select().from(effects).where(eq(effects.customerId, 'kim'))).toHaveLength(3);
+  });
+});

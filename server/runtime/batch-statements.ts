@@ -132,10 +132,15 @@ export const insertEffects = (rows: readonly EffectWrite[]): SQL => sql`
   on conflict (idempotency_key) do nothing
   returning id::float8 as id, idempotency_key`;
 
-/** Every timer of the given runs. */
-export const deleteTimersOfRuns = (runIds: readonly string[]): SQL => sql`
-  with ${rowsCte('x', runIds.map((id) => ({ run_id: id })), 'run_id text')}
-  delete from timers t where t.run_id = ${anyKey('x', 'run_id')}`;
+/**
+ * The timers of the given runs other than `kept` (the runs' pending timers as they stand now): a
+ * timer the step cancelled or that fired and was not set again.
+ */
+export const deleteTimersOfRunsExcept = (runIds: readonly string[], kept: readonly { run_id: string; timer_id: string }[]): SQL => sql`
+  with ${rowsCte('x', runIds.map((id) => ({ run_id: id })), 'run_id text')},
+    ${rowsCte('k', kept.map((t) => ({ run_id: t.run_id, timer_id: t.timer_id })), 'run_id text, timer_id text')}
+  delete from timers t where t.run_id = ${anyKey('x', 'run_id')}
+    and not exists (select 1 from k where k.run_id = t.run_id and k.timer_id = t.timer_id)`;
 
 export const deleteTimers = (rows: readonly { run_id: string; timer_id: string }[]): SQL => sql`
   with ${rowsCte('x', rows, 'run_id text, timer_id text')}
@@ -150,10 +155,17 @@ export interface TimerWrite {
   event: unknown;
 }
 
-export const insertTimers = (rows: readonly TimerWrite[]): SQL => sql`
+/**
+ * Stores timers, one per (run, timer id): a timer set again (a wait-for-event re-arming its timeout
+ * after each event) is updated in place — one row write, not a delete and an insert — and one that
+ * did not change is left alone. `rows` must not repeat a (run, timer id).
+ */
+export const upsertTimers = (rows: readonly TimerWrite[]): SQL => sql`
   insert into timers (run_id, timer_id, workspace_id, customer_id, due_at, event)
   select run_id, timer_id, workspace_id, customer_id, due_at, event
-  from ${recordset(rows, 'x', 'run_id text, timer_id text, workspace_id text, customer_id text, due_at bigint, event jsonb')}`;
+  from ${recordset(rows, 'x', 'run_id text, timer_id text, workspace_id text, customer_id text, due_at bigint, event jsonb')}
+  on conflict (run_id, timer_id) do update set due_at = excluded.due_at, event = excluded.event
+  where timers.due_at is distinct from excluded.due_at or timers.event is distinct from excluded.event`;
 
 export interface StageChangeWrite {
   workspace_id: string;

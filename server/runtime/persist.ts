@@ -4,12 +4,12 @@ import type { effects } from '../../drizzle/schema.js';
 import type { AdvanceOutput, CustomerProfile, EffectRecord, Step } from '../../workflows/index.js';
 import {
   deleteTimers,
-  deleteTimersOfRuns,
+  deleteTimersOfRunsExcept,
   insertEffects,
   insertRuns,
   insertStageChanges,
   insertSteps,
-  insertTimers,
+  upsertTimers,
   markEventsProcessed,
   updateCustomers,
   updateRuns,
@@ -148,8 +148,9 @@ export const persistOutcomes = async (
       };
       (started ? newRuns : updatedRuns).push(row);
       touchedIds.add(run.runId);
-      // Timers are a projection of each run's pending timers: replaced for every touched run.
-      for (const timer of run.timers) {
+      // Timers are a projection of each run's pending timers: for every touched run, those it no
+      // longer has are deleted and the others stored (in place when already there).
+      for (const timer of new Map(run.timers.map((t) => [t.id, t])).values()) {
         timerRows.push({ run_id: run.runId, timer_id: timer.id, workspace_id: workspaceId, customer_id: customerId, due_at: timer.dueAt, event: timer.event });
       }
     }
@@ -161,9 +162,9 @@ export const persistOutcomes = async (
   if (newRuns.length > 0) statements.push(insertRuns(newRuns));
   if (updatedRuns.length > 0) statements.push(updateRuns(updatedRuns));
   if (stepRows.length > 0) statements.push(insertSteps(stepRows));
-  if (touchedIds.size > 0) statements.push(deleteTimersOfRuns([...touchedIds]));
+  if (touchedIds.size > 0) statements.push(deleteTimersOfRunsExcept([...touchedIds], timerRows));
   if (untouchedClaims.length > 0) statements.push(deleteTimers(untouchedClaims));
-  if (timerRows.length > 0) statements.push(insertTimers(timerRows));
+  if (timerRows.length > 0) statements.push(upsertTimers(timerRows));
   if (stageRows.length > 0) statements.push(insertStageChanges(stageRows));
   if (processedSeqs.length > 0) statements.push(markEventsProcessed(processedSeqs, now));
   const [inserted] = await Promise.all([
