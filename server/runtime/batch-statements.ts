@@ -158,7 +158,8 @@ export interface TimerWrite {
 /**
  * Stores timers, one per (run, timer id): a timer set again (a wait-for-event re-arming its timeout
  * after each event) is updated in place — one row write, not a delete and an insert — and one that
- * did not change is left alone. `rows` must not repeat a (run, timer id).
+ * did not change is left alone. A run holds one timer per id (the stepper replaces a timer set
+ * again), so `rows` never repeat a (run, timer id), the table's primary key.
  */
 export const upsertTimers = (rows: readonly TimerWrite[]): SQL => sql`
   insert into timers (run_id, timer_id, workspace_id, customer_id, due_at, event)

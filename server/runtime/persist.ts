@@ -150,7 +150,7 @@ export const persistOutcomes = async (
       touchedIds.add(run.runId);
       // Timers are a projection of each run's pending timers: for every touched run, those it no
       // longer has are deleted and the others stored (in place when already there).
-      for (const timer of new Map(run.timers.map((t) => [t.id, t])).values()) {
+      for (const timer of run.timers) {
         timerRows.push({ run_id: run.runId, timer_id: timer.id, workspace_id: workspaceId, customer_id: customerId, due_at: timer.dueAt, event: timer.event });
       }
     }
