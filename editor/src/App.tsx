@@ -9,6 +9,7 @@ import { ClustersScreen } from './settings/ClustersScreen.js';
 import { ContactStrategyScreen } from './settings/ContactStrategyScreen.js';
 import { CustomersScreen } from './settings/CustomersScreen.js';
 import { KeysScreen } from './settings/KeysScreen.js';
+import { NotFoundScreen } from './settings/NotFoundScreen.js';
 import { parseRoute, routeHash, routeTitle, type Route } from './settings/routes.js';
 import { SegmentsScreen } from './settings/SegmentsScreen.js';
 import { Shell } from './settings/Shell.js';
@@ -46,6 +47,8 @@ const ShellScreen = ({ route, go }: { route: Exclude<Route, { screen: 'journey' 
       return <KeysScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'not_found':
+      return <NotFoundScreen hash={route.hash} />;
   }
 };
 

@@ -46,6 +46,15 @@ describe.skipIf(!haveChromium)(`settings screens in Chromium (${dbKind})`, { tim
     await p.getByTestId('key-list').waitFor();
     expect(await p.getByTestId('nav-keys').getAttribute('aria-current')).toBe('page');
     expect(await p.title()).toBe('API keys — Rapport');
+    // A link no screen answers to says so, inside the shell, and leads back.
+    await p.goto(`${s().server.url}/#/runs/run_123`);
+    await p.getByTestId('not-found').waitFor();
+    expect(await p.getByTestId('not-found-hash').textContent()).toBe('#/runs/run_123');
+    expect(await p.title()).toBe('Page not found — Rapport');
+    expect(await p.locator('[aria-current="page"]').count()).toBe(0);
+    await shot(p, 's01-not-found');
+    await p.getByTestId('not-found').getByRole('link', { name: 'journeys' }).click();
+    await p.getByTestId('nav-journeys').and(p.locator('[aria-current="page"]')).waitFor();
   });
 
   it('edits the stage model: a refused id shows its server message next to the field, the fixed model is saved and shown', async () => {

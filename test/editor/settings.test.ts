@@ -28,7 +28,11 @@ describe('hash routes', () => {
     ['#/segments/engaged-readers', { screen: 'segments', id: 'engaged-readers' }],
     ['#/customers/ada%40example.com', { screen: 'customers', id: 'ada@example.com' }],
     ['#/keys?x=1', { screen: 'keys' }],
-    ['#/nowhere', { screen: 'journeys' }],
+    ['#/nowhere', { screen: 'not_found', hash: '#/nowhere' }],
+    ['#/runs/run_1', { screen: 'not_found', hash: '#/runs/run_1' }],
+    ['#/stages/extra', { screen: 'not_found', hash: '#/stages/extra' }],
+    ['#/segments/vip/members', { screen: 'not_found', hash: '#/segments/vip/members' }],
+    ['#/journeys/', { screen: 'journeys' }],
     ['#/journeys/%E0%A4%A', { screen: 'journey', id: '%E0%A4%A' }],
   ])('parses %j', (hash, route) => {
     expect(parseRoute(hash)).toStrictEqual(route);
@@ -41,6 +45,8 @@ describe('hash routes', () => {
     expect(routeTitle({ screen: 'audit' })).toBe('Audit log');
     expect(routeTitle({ screen: 'segments', id: null })).toBe('Segments');
     expect(routeTitle({ screen: 'journey', id: 'win-back' })).toBe('win-back');
+    expect(routeHash({ screen: 'not_found', hash: '#/nowhere' })).toBe('#/nowhere');
+    expect(routeTitle({ screen: 'not_found', hash: '#/nowhere' })).toBe('Page not found');
   });
 });
 

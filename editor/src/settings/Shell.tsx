@@ -42,7 +42,7 @@ const sections: { title: string | null; items: NavItem[] }[] = [
   },
 ];
 
-const activeScreen = (route: Route): ShellScreen => (route.screen === 'journey' ? 'journeys' : route.screen);
+const activeScreen = (route: Route): ShellScreen | null => (route.screen === 'journey' ? 'journeys' : route.screen === 'not_found' ? null : route.screen);
 
 export const Shell = ({ route, children }: { route: Route; children: ReactNode }): ReactElement => {
   const active = activeScreen(route);
