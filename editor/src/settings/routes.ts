@@ -16,8 +16,6 @@ export type Route =
   /** A hash no screen answers to (a mistyped or outdated link), kept as it was. */
   | { screen: 'not_found'; hash: string };
 
-const withId = new Set<string>(['journeys', 'customers', 'segments', 'sources']);
-
 export const parseRoute = (hash: string): Route => {
   const [first = '', second, ...rest] = hash.replace(/^#?\/?/, '').split(/[?#]/)[0]!.split('/');
   const id = second ? safeDecode(second) : null;
@@ -26,7 +24,8 @@ export const parseRoute = (hash: string): Route => {
   if (first === '') return id ? notFound : { screen: 'journeys' };
   if (first === 'journeys') return id ? { screen: 'journey', id } : { screen: 'journeys' };
   if (first === 'customers' || first === 'segments' || first === 'sources') return { screen: first, id };
-  const screen = shellScreens.find((s) => s === first && !withId.has(s));
+  // The screens with an item (journeys, customers, segments, sources) were answered above.
+  const screen = shellScreens.find((s) => s === first);
   return screen && !id ? screenRoute(screen) : notFound;
 };
 
